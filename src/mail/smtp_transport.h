@@ -1,0 +1,39 @@
+#ifndef LEXWATCH_MAIL_SMTP_TRANSPORT_H_
+#define LEXWATCH_MAIL_SMTP_TRANSPORT_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "mail/transport.h"
+
+namespace lexwatch::mail {
+
+struct SmtpOptions {
+  std::string url;  // smtp://host:587 or smtps://host:465.
+  // Require STARTTLS (CURLUSESSL_ALL) on smtp://. May be false only for a
+  // loopback server (tests, a local relay).
+  bool starttls = true;
+  std::string user;      // Empty: no AUTH.
+  std::string password;  // Never logged.
+  std::chrono::seconds timeout{60};
+  std::chrono::seconds connect_timeout{20};
+  std::string ca_file;  // Empty: system store.
+};
+
+// MailTransport over libcurl SMTP, one recipient per transaction.
+class SmtpTransport final : public MailTransport {
+ public:
+  explicit SmtpTransport(SmtpOptions options);
+  ~SmtpTransport() override;
+  Result<std::string> Send(std::string_view envelope_from,
+                           std::string_view recipient,
+                           std::string_view message) override;
+
+ private:
+  SmtpOptions options_;
+};
+
+}  // namespace lexwatch::mail
+
+#endif  // LEXWATCH_MAIL_SMTP_TRANSPORT_H_

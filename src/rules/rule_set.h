@@ -1,0 +1,74 @@
+#ifndef LEXWATCH_RULES_RULE_SET_H_
+#define LEXWATCH_RULES_RULE_SET_H_
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/item.h"
+
+namespace lexwatch::rules {
+
+// A problem found in a rule file, reported as "path:line:col: message"
+// (warnings as "path:line:col: warning: message").
+struct Diagnostic {
+  std::string path;
+  int line = 0;    // 1-based; 0 when the problem concerns the whole file.
+  int column = 0;  // 1-based.
+  std::string message;
+  bool warning = false;
+
+  std::string ToString() const;
+};
+
+// Why one rule fired on one item.
+struct MatchReason {
+  std::string rule_id;
+  std::string topic;
+  std::string description;
+  std::vector<std::string> agencies;
+  // The rule's terms that were found, as written in the rule file, in rule
+  // order, each once.
+  std::vector<std::string> terms;
+  // Where each term was found: "title" or "summary", parallel to `terms`.
+  std::vector<std::string> fields;
+};
+
+// A compiled rule set. Immutable once built; Match may be called from any
+// thread concurrently.
+class Matcher {
+ public:
+  virtual ~Matcher() = default;
+  // The rules that fire on `item`, in rule-id order. Pure: no I/O, no clock.
+  virtual std::vector<MatchReason> Match(const Item& item) const = 0;
+  virtual std::size_t rule_count() const = 0;
+};
+
+// One rule file's text and the path to name in diagnostics.
+struct RuleFile {
+  std::string path;
+  std::string text;
+};
+
+struct LoadResult {
+  std::shared_ptr<const Matcher> matcher;  // Null when there are errors.
+  std::vector<Diagnostic> diagnostics;     // Errors and warnings, in order.
+  bool ok() const { return matcher != nullptr; }
+};
+
+// Compiles rule files. `known_agencies` are the agency ids from the config;
+// a rule naming another is an error. Pure.
+LoadResult CompileRules(const std::vector<RuleFile>& files,
+                        const std::set<std::string>& known_agencies);
+
+// Reads every "*.toml" in `dir` (sorted by name) and compiles them. A missing
+// or unreadable directory or file is a Diagnostic naming it.
+LoadResult LoadRuleDirectory(const std::filesystem::path& dir,
+                             const std::set<std::string>& known_agencies);
+
+}  // namespace lexwatch::rules
+
+#endif  // LEXWATCH_RULES_RULE_SET_H_

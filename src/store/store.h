@@ -1,0 +1,124 @@
+#ifndef LEXWATCH_STORE_STORE_H_
+#define LEXWATCH_STORE_STORE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/item.h"
+#include "core/result.h"
+#include "core/status.h"
+
+struct sqlite3;
+
+namespace lexwatch::store {
+
+// What lexwatch remembers about one configured source between polls.
+struct SourceState {
+  std::string name;
+  std::string etag;
+  std::string last_modified;
+  std::optional<long long> last_poll;     // Unix seconds.
+  std::optional<long long> last_success;  // Unix seconds.
+  std::optional<long long> next_poll;     // Unix seconds.
+  std::string last_error;                 // "" after a success.
+  int consecutive_failures = 0;
+  long long items_seen = 0;  // Items parsed from this source, all polls.
+};
+
+// Outbox states. A row goes queued -> sending -> sent, or back to deferred
+// (retried when next_attempt is due), or to failed (permanent).
+inline constexpr char kQueued[] = "queued";
+inline constexpr char kSending[] = "sending";
+inline constexpr char kSent[] = "sent";
+inline constexpr char kDeferred[] = "deferred";
+inline constexpr char kFailed[] = "failed";
+
+// One message to one recipient.
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string item_key;
+  std::string agency_id;
+  std::string recipient;
+  std::string message_id;  // Without angle brackets.
+  std::string message;     // The full RFC 5322 message, CRLF line ends.
+  std::string reasons;     // Human summary of the rules that matched.
+  std::string state;
+  int attempts = 0;
+  long long created = 0;       // Unix seconds.
+  long long next_attempt = 0;  // Unix seconds.
+  std::string last_reply;
+  std::optional<long long> sent_at;
+};
+
+// A rendered alert for one agency about one item, to queue for each of the
+// agency's recipients.
+struct NewAlert {
+  std::string agency_id;
+  std::vector<std::string> recipients;
+  std::string message_id;
+  std::string message;
+  std::string reasons;
+};
+
+// The SQLite database under the state directory: item archive, source state
+// and the outbox. One Store per thread: open one per thread that needs it
+// (WAL lets them share the file). Not thread-safe.
+class Store {
+ public:
+  // Opens or creates the database (WAL, synchronous=FULL, foreign_keys=ON,
+  // busy timeout), creating the parent directory and applying migrations.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The agencies that already have an outbox row for `item_key`.
+  Result<std::set<std::string>> AlertedAgencies(const std::string& item_key);
+
+  // In one IMMEDIATE transaction: inserts or refreshes the item in the
+  // archive (keyed by item.Key(); the (source, guid) sighting is recorded),
+  // and inserts one outbox row per alert recipient unless a row for that
+  // (item, agency, recipient) exists. Returns the number of outbox rows
+  // inserted. Nothing is written on failure.
+  Result<int> SaveItem(const Item& item, const std::vector<NewAlert>& alerts,
+                       TimePoint now);
+
+  // True when an item with this key is in the archive.
+  Result<bool> HasItem(const std::string& item_key);
+
+  // The stored state, or a fresh SourceState{name} when never polled.
+  Result<SourceState> GetSource(const std::string& name);
+  Status PutSource(const SourceState& state);
+  Result<std::vector<SourceState>> ListSources();
+
+  // Rows in queued or deferred whose next_attempt <= now, oldest first.
+  Result<std::vector<OutboxMessage>> DueMessages(TimePoint now, int limit);
+  // Rows left in `sending` by a crash go back to queued. Returns how many.
+  Result<int> RecoverInterrupted();
+  // Committed before the transport connects.
+  Status MarkSending(std::int64_t id, TimePoint now);
+  Status MarkSent(std::int64_t id, const std::string& reply, TimePoint now);
+  Status MarkDeferred(std::int64_t id, const std::string& reply,
+                      TimePoint next_attempt);
+  Status MarkFailed(std::int64_t id, const std::string& reply, TimePoint now);
+  Result<std::optional<OutboxMessage>> GetMessage(std::int64_t id);
+
+  // Outbox row counts by state (every state present, zero when none).
+  Result<std::map<std::string, long long>> OutboxCounts();
+  Result<long long> ItemCount();
+
+ private:
+  explicit Store(sqlite3* db);
+  sqlite3* db_;
+};
+
+}  // namespace lexwatch::store
+
+#endif  // LEXWATCH_STORE_STORE_H_
