@@ -22,6 +22,9 @@ struct AlertInput {
   std::string from;             // "Name <addr>" or "addr", validated.
   TimePoint date;               // Fixed: stored with the message.
   std::string message_id;       // Without angle brackets.
+  // Who to ask about alerts or rule changes ("EU-koordinator, eu@oslo..."),
+  // named in the footer; "" gives a generic line.
+  std::string contact;
 };
 
 struct RenderedMessage {

@@ -21,7 +21,9 @@ struct SmtpOptions {
   std::string ca_file;  // Empty: system store.
 };
 
-// MailTransport over libcurl SMTP, one recipient per transaction.
+// MailTransport over libcurl SMTP, one recipient per transaction. Keeps one
+// connection open between sends. Not thread-safe: use from one thread.
+// curl_global_init must have run before other threads start.
 class SmtpTransport final : public MailTransport {
  public:
   explicit SmtpTransport(SmtpOptions options);
@@ -31,7 +33,10 @@ class SmtpTransport final : public MailTransport {
                            std::string_view message) override;
 
  private:
+  struct Connection;  // One curl easy handle, kept so its connection is reused.
+
   SmtpOptions options_;
+  std::unique_ptr<Connection> connection_;
 };
 
 }  // namespace lexwatch::mail

@@ -55,6 +55,8 @@ struct OutboxMessage {
   long long next_attempt = 0;  // Unix seconds.
   std::string last_reply;
   std::optional<long long> sent_at;
+  // When the last MarkSending happened; nullopt before the first attempt.
+  std::optional<long long> last_attempt;
 };
 
 // A rendered alert for one agency about one item, to queue for each of the
@@ -114,9 +116,16 @@ class Store {
   Result<std::map<std::string, long long>> OutboxCounts();
   Result<long long> ItemCount();
 
+  // The value of PRAGMA `name` on this connection, as text ("wal", "2").
+  // For tests and diagnostics; `name` must be a bare pragma name.
+  Result<std::string> ReadPragma(const std::string& name);
+
  private:
   explicit Store(sqlite3* db);
+  // `path` names the file in error messages, as the caller spelled it.
+  Store(sqlite3* db, std::string path);
   sqlite3* db_;
+  std::string path_;
 };
 
 }  // namespace lexwatch::store

@@ -1,0 +1,63 @@
+// lexwatch: watches EU/EEA legislation and mails the agencies it affects.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+  using namespace lexwatch::cli;
+  CLI::App app{
+      "lexwatch: watches EU and EEA legislation and mails the municipal "
+      "agencies it affects"};
+  app.set_version_flag("--version",
+                       std::string("lexwatch ") + lexwatch::kVersion);
+  app.require_subcommand(1);
+  std::string config = kDefaultConfig;
+  bool once = false;
+  bool verbose = false;
+  bool json = false;
+  std::vector<std::string> files;
+
+  CLI::App* run = app.add_subcommand("run", "Run the daemon");
+  run->add_option("-c,--config", config, "Config file")->capture_default_str();
+  run->add_flag("--once", once,
+                "Poll every source once, queue and deliver, then exit");
+  run->add_flag("-v,--verbose", verbose, "Log debug lines");
+
+  CLI::App* check =
+      app.add_subcommand("check", "Validate the config and every rule file");
+  check->add_option("-c,--config", config, "Config file")
+      ->capture_default_str();
+
+  CLI::App* match = app.add_subcommand(
+      "match", "Show which rules match the items of feed files");
+  match->add_option("-c,--config", config, "Config file")
+      ->capture_default_str();
+  match->add_flag("--json", json, "One JSON object per item and line");
+  match->add_option("FEED_FILE", files, "Feed files; - reads stdin")
+      ->required();
+
+  CLI::App* status = app.add_subcommand(
+      "status", "Show sources and the outbox from the database");
+  status->add_option("-c,--config", config, "Config file")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    if (*run) return Run(config, once, verbose, std::cerr);
+    if (*check) return Check(config, std::cout, std::cerr);
+    if (*match)
+      return Match(config, files, json, std::cin, std::cout, std::cerr);
+    if (*status) return Status(config, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    std::cerr << "lexwatch: " << e.what() << '\n';
+    return kExitRuntime;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,464 @@
+#include "daemon/config.h"
+
+#include <toml++/toml.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+#include "mail/message.h"
+
+namespace lexwatch::daemon {
+namespace {
+
+constexpr std::size_t kMinBytes = 1024;
+
+// Collects diagnostics for one config file while walking its tables.
+class Checker {
+ public:
+  explicit Checker(std::string path) : path_(std::move(path)) {}
+
+  void Error(const toml::source_region& where, std::string message) {
+    diagnostics_.push_back(rules::Diagnostic{
+        path_, static_cast<int>(where.begin.line),
+        static_cast<int>(where.begin.column), std::move(message), false});
+  }
+
+  // Reports keys of `table` not in `allowed`; `what` names the table.
+  void AllowOnly(const toml::table& table, std::string_view what,
+                 std::initializer_list<std::string_view> allowed) {
+    for (const auto& [key, node] : table) {
+      bool known = false;
+      for (std::string_view a : allowed) known = known || key.str() == a;
+      if (!known) {
+        Error(key.source(), "unknown field '" + std::string(key.str()) +
+                                "' in " + std::string(what));
+      }
+    }
+  }
+
+  // The string at `key`; "" and an error when `required` and absent.
+  std::string String(const toml::table& table, std::string_view key,
+                     std::string_view what, bool required,
+                     std::string fallback = "") {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+      if (required) {
+        Error(table.source(), "missing field '" + std::string(key) + "' in " +
+                                  std::string(what));
+      }
+      return fallback;
+    }
+    if (!node->is_string()) {
+      Error(node->source(), "'" + std::string(key) + "' must be a string");
+      return fallback;
+    }
+    return node->as_string()->get();
+  }
+
+  bool Bool(const toml::table& table, std::string_view key, bool fallback) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return fallback;
+    if (!node->is_boolean()) {
+      Error(node->source(), "'" + std::string(key) + "' must be true or false");
+      return fallback;
+    }
+    return node->as_boolean()->get();
+  }
+
+  std::int64_t Integer(const toml::table& table, std::string_view key,
+                       std::int64_t fallback, std::int64_t min) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return fallback;
+    if (!node->is_integer() || node->as_integer()->get() < min) {
+      Error(node->source(), "'" + std::string(key) +
+                                "' must be a whole number of at least " +
+                                std::to_string(min));
+      return fallback;
+    }
+    return node->as_integer()->get();
+  }
+
+  std::chrono::seconds Duration(const toml::table& table, std::string_view key,
+                                std::chrono::seconds fallback,
+                                std::chrono::seconds min) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return fallback;
+    return DurationNode(*node, key, fallback, min);
+  }
+
+  std::chrono::seconds DurationNode(const toml::node& node,
+                                    std::string_view key,
+                                    std::chrono::seconds fallback,
+                                    std::chrono::seconds min) {
+    std::optional<std::chrono::seconds> d;
+    if (node.is_string()) d = ParseDuration(node.as_string()->get());
+    if (!d || *d < min) {
+      Error(node.source(), "'" + std::string(key) +
+                               "' must be a duration like \"90s\", \"15m\" "
+                               "or \"1h\", of at least " +
+                               std::to_string(min.count()) + "s");
+      return fallback;
+    }
+    return *d;
+  }
+
+  // A list of strings; errors name each bad element.
+  std::vector<std::string> StringList(const toml::table& table,
+                                      std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return out;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      Error(node->source(),
+            "'" + std::string(key) + "' must be a list of strings");
+      return out;
+    }
+    for (const toml::node& element : *array) {
+      if (!element.is_string()) {
+        Error(element.source(),
+              "'" + std::string(key) + "' must be a list of strings");
+        continue;
+      }
+      out.push_back(element.as_string()->get());
+    }
+    return out;
+  }
+
+  // The array of tables at `key` ([[key]]).
+  std::vector<const toml::table*> Tables(const toml::table& table,
+                                         std::string_view key) {
+    std::vector<const toml::table*> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return out;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      Error(node->source(), "'" + std::string(key) + "' must be written as [[" +
+                                std::string(key) + "]] tables");
+      return out;
+    }
+    for (const toml::node& element : *array) {
+      if (!element.is_table()) {
+        Error(element.source(), "'" + std::string(key) +
+                                    "' must be written as [[" +
+                                    std::string(key) + "]] tables");
+        continue;
+      }
+      out.push_back(element.as_table());
+    }
+    return out;
+  }
+
+  std::vector<rules::Diagnostic> Take() { return std::move(diagnostics_); }
+  bool HasErrors() const { return !diagnostics_.empty(); }
+
+ private:
+  std::string path_;
+  std::vector<rules::Diagnostic> diagnostics_;
+};
+
+std::filesystem::path Resolve(const std::filesystem::path& base,
+                              const std::string& value) {
+  std::filesystem::path p(value);
+  if (p.is_relative()) p = base / p;
+  return p.lexically_normal();
+}
+
+// file:relative/path -> file:///abs/path; other URLs unchanged.
+std::string ResolveUrl(const std::filesystem::path& base,
+                       const std::string& url) {
+  constexpr std::string_view kFile = "file:";
+  if (url.rfind(kFile, 0) != 0 || url.rfind("file://", 0) == 0) return url;
+  return "file://" + Resolve(base, url.substr(kFile.size())).string();
+}
+
+bool IsName(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsLoopbackUrl(std::string_view url) {
+  for (std::string_view host : {"://127.0.0.1", "://localhost", "://[::1]"}) {
+    std::size_t at = url.find(host);
+    if (at == std::string_view::npos) continue;
+    std::size_t end = at + host.size();
+    if (end == url.size() || url[end] == ':' || url[end] == '/') return true;
+  }
+  return false;
+}
+
+void ParseFetch(Checker& c, const toml::table& root, Config& config) {
+  const toml::node* node = root.get("fetch");
+  if (node == nullptr) return;
+  const toml::table* t = node->as_table();
+  if (t == nullptr) {
+    c.Error(node->source(), "'fetch' must be a table [fetch]");
+    return;
+  }
+  c.AllowOnly(*t, "[fetch]", {"timeout", "max_bytes", "allow_insecure"});
+  config.fetch_timeout =
+      c.Duration(*t, "timeout", config.fetch_timeout, std::chrono::seconds(1));
+  config.max_bytes = static_cast<std::size_t>(c.Integer(
+      *t, "max_bytes", static_cast<std::int64_t>(config.max_bytes), kMinBytes));
+  config.allow_insecure = c.Bool(*t, "allow_insecure", false);
+}
+
+void ParseRetryWaits(Checker& c, const toml::table& t, MailConfig& mail) {
+  const toml::node* node = t.get("retry_waits");
+  if (node == nullptr) {
+    using std::chrono::minutes;
+    mail.retry_waits = {minutes(1), minutes(5), minutes(15), minutes(30),
+                        minutes(60)};
+    return;
+  }
+  const toml::array* array = node->as_array();
+  if (array == nullptr || array->empty()) {
+    c.Error(node->source(),
+            "'retry_waits' must be a non-empty list of durations");
+    return;
+  }
+  for (const toml::node& element : *array) {
+    mail.retry_waits.push_back(c.DurationNode(element, "retry_waits",
+                                              std::chrono::seconds(60),
+                                              std::chrono::seconds(0)));
+  }
+}
+
+void ParseSmtp(Checker& c, const toml::table& t, const Config& config,
+               MailConfig& mail) {
+  mail.smtp_url = c.String(t, "smtp_url", "[mail]", true);
+  mail.starttls = c.Bool(t, "starttls", true);
+  mail.user = c.String(t, "user", "[mail]", false);
+  std::string password_file = c.String(t, "password_file", "[mail]", false);
+  if (!password_file.empty()) {
+    mail.password_file = Resolve(config.file.parent_path(), password_file);
+  }
+  if (mail.smtp_url.empty()) return;
+  const toml::node* url_node = t.get("smtp_url");
+  if (mail.smtp_url.rfind("smtp://", 0) != 0 &&
+      mail.smtp_url.rfind("smtps://", 0) != 0) {
+    c.Error(url_node->source(),
+            "'smtp_url' must start with smtp:// or smtps://");
+  } else if (!mail.starttls && mail.smtp_url.rfind("smtp://", 0) == 0 &&
+             !IsLoopbackUrl(mail.smtp_url)) {
+    c.Error(t.get("starttls")->source(),
+            "'starttls = false' is allowed only for a server on 127.0.0.1 "
+            "or localhost: mail would cross the network in clear text");
+  }
+}
+
+void ParseMail(Checker& c, const toml::table& root, Config& config) {
+  const toml::node* node = root.get("mail");
+  if (node == nullptr || !node->is_table()) {
+    c.Error(node ? node->source() : root.source(),
+            "missing table [mail] (transport, from, ...)");
+    return;
+  }
+  const toml::table& t = *node->as_table();
+  c.AllowOnly(
+      t, "[mail]",
+      {"transport", "from", "smtp_url", "starttls", "user", "password_file",
+       "maildir", "message_id_domain", "retry_waits", "timeout"});
+  MailConfig& mail = config.mail;
+  mail.transport = c.String(t, "transport", "[mail]", true);
+  mail.from = c.String(t, "from", "[mail]", true);
+  if (!mail.from.empty()) {
+    std::string display;
+    if (Status s = mail::ParseMailbox(mail.from, &display, &mail.from_address);
+        !s.ok()) {
+      c.Error(t.get("from")->source(), "bad 'from' address: " + s.message());
+    }
+  }
+  mail.timeout =
+      c.Duration(t, "timeout", mail.timeout, std::chrono::seconds(1));
+  ParseRetryWaits(c, t, mail);
+  std::string domain = c.String(t, "message_id_domain", "[mail]", false);
+  if (domain.empty()) {
+    std::size_t at = mail.from_address.find('@');
+    domain = at == std::string::npos ? "lexwatch.invalid"
+                                     : mail.from_address.substr(at + 1);
+  }
+  mail.message_id_domain = domain;
+  if (mail.transport == "smtp") {
+    ParseSmtp(c, t, config, mail);
+  } else if (mail.transport == "maildir") {
+    std::string dir = c.String(t, "maildir", "[mail]", true);
+    if (!dir.empty()) mail.maildir = Resolve(config.file.parent_path(), dir);
+  } else if (!mail.transport.empty()) {
+    c.Error(t.get("transport")->source(),
+            "unknown transport '" + mail.transport +
+                "' (expected \"smtp\" or \"maildir\")");
+  }
+}
+
+void ParseSources(Checker& c, const toml::table& root, Config& config) {
+  std::set<std::string> names;
+  for (const toml::table* t : c.Tables(root, "source")) {
+    c.AllowOnly(*t, "[[source]]", {"name", "kind", "url", "poll_interval"});
+    SourceConfig s;
+    s.name = c.String(*t, "name", "[[source]]", true);
+    s.kind = c.String(*t, "kind", "[[source]]", false, "rss");
+    s.url = c.String(*t, "url", "[[source]]", true);
+    s.poll_interval = c.Duration(*t, "poll_interval", s.poll_interval,
+                                 std::chrono::seconds(60));
+    if (!s.name.empty() && !IsName(s.name)) {
+      c.Error(t->get("name")->source(),
+              "source name '" + s.name +
+                  "' may use only a-z, 0-9, '-', '_' and '.'");
+    } else if (!s.name.empty() && !names.insert(s.name).second) {
+      c.Error(t->get("name")->source(), "duplicate source '" + s.name + "'");
+    }
+    if (s.kind != "rss") {
+      c.Error(t->get("kind")->source(),
+              "unknown source kind '" + s.kind +
+                  "' (expected \"rss\": RSS 2.0, Atom or RSS 1.0)");
+    }
+    if (!s.url.empty()) {
+      bool allowed =
+          s.url.rfind("https://", 0) == 0 ||
+          (config.allow_insecure &&
+           (s.url.rfind("file:", 0) == 0 ||
+            (s.url.rfind("http://", 0) == 0 && IsLoopbackUrl(s.url))));
+      if (!allowed) {
+        c.Error(t->get("url")->source(),
+                "url must use https:// (file: and http://127.0.0.1 only with "
+                "[fetch] allow_insecure = true)");
+      }
+      s.url = ResolveUrl(config.file.parent_path(), s.url);
+    }
+    config.sources.push_back(std::move(s));
+  }
+  if (config.sources.empty()) {
+    c.Error(root.source(), "no [[source]] configured");
+  }
+}
+
+void ParseAgencies(Checker& c, const toml::table& root, Config& config) {
+  std::set<std::string> ids;
+  for (const toml::table* t : c.Tables(root, "agency")) {
+    c.AllowOnly(*t, "[[agency]]", {"id", "name", "addresses"});
+    AgencyConfig a;
+    a.id = c.String(*t, "id", "[[agency]]", true);
+    a.name = c.String(*t, "name", "[[agency]]", true);
+    if (!a.id.empty() && !IsName(a.id)) {
+      c.Error(
+          t->get("id")->source(),
+          "agency id '" + a.id + "' may use only a-z, 0-9, '-', '_' and '.'");
+    } else if (!a.id.empty() && !ids.insert(a.id).second) {
+      c.Error(t->get("id")->source(), "duplicate agency '" + a.id + "'");
+    }
+    a.addresses = c.StringList(*t, "addresses");
+    const toml::node* list = t->get("addresses");
+    if (list == nullptr || a.addresses.empty()) {
+      c.Error(
+          list ? list->source() : t->source(),
+          "agency '" + a.id + "' needs at least one address in 'addresses'");
+    } else if (const toml::array* array = list->as_array()) {
+      for (std::size_t i = 0; i < a.addresses.size() && i < array->size();
+           ++i) {
+        if (Status s = mail::ValidateAddress(a.addresses[i]); !s.ok()) {
+          c.Error((*array)[i].source(), "bad address: " + s.message());
+        }
+      }
+    }
+    config.agencies.push_back(std::move(a));
+  }
+  if (config.agencies.empty()) {
+    c.Error(root.source(), "no [[agency]] configured");
+  }
+}
+
+}  // namespace
+
+std::set<std::string> Config::AgencyIds() const {
+  std::set<std::string> ids;
+  for (const AgencyConfig& a : agencies) ids.insert(a.id);
+  return ids;
+}
+
+const AgencyConfig* Config::FindAgency(const std::string& id) const {
+  for (const AgencyConfig& a : agencies) {
+    if (a.id == id) return &a;
+  }
+  return nullptr;
+}
+
+std::optional<std::chrono::seconds> ParseDuration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  long long value = 0;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || value < 0) return std::nullopt;
+  std::string_view unit(end, text.data() + text.size() - end);
+  long long scale = 0;
+  if (unit.empty() || unit == "s") scale = 1;
+  if (unit == "m") scale = 60;
+  if (unit == "h") scale = 3600;
+  if (unit == "d") scale = 86400;
+  if (scale == 0 || value > (1LL << 40) / scale) return std::nullopt;
+  return std::chrono::seconds(value * scale);
+}
+
+ConfigResult ParseConfig(const std::string& text,
+                         const std::filesystem::path& path) {
+  ConfigResult result;
+  Checker c(path.string());
+  toml::table root;
+  try {
+    root = toml::parse(text, path.string());
+  } catch (const toml::parse_error& e) {
+    c.Error(e.source(), std::string(e.description()));
+    result.diagnostics = c.Take();
+    return result;
+  }
+  Config config;
+  config.file = path;
+  c.AllowOnly(root, "the top level",
+              {"state_dir", "rules_dir", "contact", "fetch", "mail", "source",
+               "agency"});
+  std::filesystem::path base = path.parent_path();
+  config.state_dir = Resolve(base, c.String(root, "state_dir", "the top level",
+                                            false, "/var/lib/lexwatch"));
+  config.rules_dir = Resolve(base, c.String(root, "rules_dir", "the top level",
+                                            false, "/etc/lexwatch/rules"));
+  config.contact = c.String(root, "contact", "the top level", true);
+  if (!config.contact.empty()) {
+    if (Status s = mail::ValidateAddress(config.contact); !s.ok()) {
+      c.Error(root.get("contact")->source(),
+              "bad 'contact' address: " + s.message());
+    }
+  }
+  ParseFetch(c, root, config);
+  ParseMail(c, root, config);
+  ParseSources(c, root, config);
+  ParseAgencies(c, root, config);
+  if (!c.HasErrors()) result.config = std::move(config);
+  result.diagnostics = c.Take();
+  return result;
+}
+
+ConfigResult LoadConfig(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ConfigResult result;
+    result.diagnostics.push_back(rules::Diagnostic{
+        path.string(), 0, 0,
+        "cannot read config file: " + std::string(std::strerror(errno)),
+        false});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+}  // namespace lexwatch::daemon

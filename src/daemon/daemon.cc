@@ -1,0 +1,363 @@
+#include "daemon/daemon.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/version.h"
+#include "daemon/schedule.h"
+#include "feed/feed_parser.h"
+#include "fetch/curl_http_client.h"
+#include "mail/maildir_transport.h"
+#include "mail/smtp_transport.h"
+
+namespace lexwatch::daemon {
+namespace {
+
+constexpr std::chrono::seconds kDispatchPeriod(30);
+constexpr int kDispatchBatch = 500;
+
+// The SMTP password: the configured file, else the systemd credential.
+Result<std::string> ReadPassword(const MailConfig& mail) {
+  std::filesystem::path file = mail.password_file;
+  if (file.empty()) {
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (dir == nullptr) return std::string();
+    file = std::filesystem::path(dir) / "smtp-password";
+    if (!std::filesystem::exists(file)) return std::string();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::IoError(file.string(), "cannot read password file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string password = text.str();
+  while (!password.empty() &&
+         (password.back() == '\n' || password.back() == '\r')) {
+    password.pop_back();
+  }
+  return password;
+}
+
+std::string UserAgent(const Config& config) {
+  return std::string("lexwatch/") + kVersion + " (+mailto:" + config.contact +
+         ")";
+}
+
+}  // namespace
+
+Daemon::Daemon(Config config, DaemonOptions options)
+    : config_(std::move(config)),
+      options_(options),
+      signals_(io_),
+      dispatch_timer_(io_) {}
+
+Daemon::~Daemon() { mail_thread_.join(); }
+
+int Daemon::Run() {
+  if (Status s = Start(); !s.ok()) {
+    spdlog::critical("{}", s.message());
+    return s.IsInvalidArgument() ? 1 : 3;
+  }
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  signals_.add(SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [this, &on_signal](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+          Reload();
+          signals_.async_wait(on_signal);
+          return;
+        }
+        spdlog::info("signal {} received: stopping", signo);
+        Stop();
+      };
+  signals_.async_wait(on_signal);
+
+  TimePoint now = clock_.Now();
+  polls_pending_ = static_cast<int>(sources_.size());
+  for (auto& [name, run] : sources_) {
+    TimePoint when = now;
+    if (!options_.once) {
+      Result<store::SourceState> state = store_->GetSource(name);
+      if (state.ok() && state->next_poll) {
+        when = std::max(now, FromUnixSeconds(*state->next_poll));
+      }
+    }
+    ScheduleSource(run, when);
+  }
+  if (!options_.once) {
+    RequestDispatch();  // Deliver what an earlier run left queued.
+    ArmDispatchTimer();
+  }
+  spdlog::info("lexwatch {} started: {} sources, {} rules, {} agencies",
+               kVersion, sources_.size(), matcher_->rule_count(),
+               config_.agencies.size());
+  io_.run();
+  mail_thread_.join();
+  return exit_code_;
+}
+
+Status Daemon::Start() {
+  Result<std::unique_ptr<store::Store>> store =
+      store::Store::Open(config_.DatabasePath());
+  if (!store.ok()) return store.status();
+  store_ = std::move(store.value());
+  if (Status s = LoadRules(); !s.ok()) return s;
+  ingestor_ = std::make_unique<Ingestor>(config_, *store_, clock_);
+
+  fetch::CurlGlobalInit();
+  fetch::HttpClientOptions http_options;
+  http_options.user_agent = UserAgent(config_);
+  http_options.allow_insecure = config_.allow_insecure;
+  http_ = std::make_unique<fetch::CurlHttpClient>(io_, http_options);
+  for (const SourceConfig& source : config_.sources) {
+    SourceRun& run = sources_[source.name];
+    run.config = &source;
+    run.timer = std::make_unique<boost::asio::steady_timer>(io_);
+  }
+
+  Result<std::unique_ptr<store::Store>> mail_store =
+      store::Store::Open(config_.DatabasePath());
+  if (!mail_store.ok()) return mail_store.status();
+  mail_store_ = std::move(mail_store.value());
+  Result<int> recovered = mail_store_->RecoverInterrupted();
+  if (!recovered.ok()) return recovered.status();
+  if (*recovered > 0) {
+    spdlog::warn(
+        "{} messages were being sent when lexwatch last stopped; "
+        "they will be sent again with the same Message-ID",
+        *recovered);
+  }
+  Result<std::unique_ptr<mail::MailTransport>> transport = MakeTransport();
+  if (!transport.ok()) return transport.status();
+  transport_ = std::move(transport.value());
+  mail::RetryPolicy policy;
+  policy.waits = config_.mail.retry_waits;
+  dispatcher_ = std::make_unique<mail::Dispatcher>(
+      *mail_store_, *transport_, clock_, config_.mail.from_address, policy);
+  return Status::Ok();
+}
+
+Status Daemon::LoadRules() {
+  rules::LoadResult loaded =
+      rules::LoadRuleDirectory(config_.rules_dir, config_.AgencyIds());
+  for (const rules::Diagnostic& d : loaded.diagnostics) {
+    if (d.warning) {
+      spdlog::warn("{}", d.ToString());
+    } else {
+      spdlog::error("{}", d.ToString());
+    }
+  }
+  if (!loaded.ok()) {
+    return Status::InvalidArgument(config_.rules_dir.string(),
+                                   "rule files have errors");
+  }
+  matcher_ = loaded.matcher;
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<mail::MailTransport>> Daemon::MakeTransport() const {
+  const MailConfig& mail = config_.mail;
+  if (mail.transport == "maildir") {
+    return std::unique_ptr<mail::MailTransport>(
+        std::make_unique<mail::MaildirTransport>(mail.maildir));
+  }
+  Result<std::string> password = ReadPassword(mail);
+  if (!password.ok()) return password.status();
+  mail::SmtpOptions options;
+  options.url = mail.smtp_url;
+  options.starttls = mail.starttls;
+  options.user = mail.user;
+  options.password = std::move(*password);
+  options.timeout = mail.timeout;
+  return std::unique_ptr<mail::MailTransport>(
+      std::make_unique<mail::SmtpTransport>(options));
+}
+
+void Daemon::ScheduleSource(SourceRun& run, TimePoint when) {
+  auto delay = when - clock_.Now();
+  if (delay < std::chrono::seconds(0)) delay = std::chrono::seconds(0);
+  run.timer->expires_after(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(delay));
+  run.timer->async_wait([this, &run](const boost::system::error_code& ec) {
+    if (!ec && !stopping_) Poll(run);
+  });
+}
+
+void Daemon::Poll(SourceRun& run) {
+  if (run.in_flight) return;
+  Result<store::SourceState> state = store_->GetSource(run.config->name);
+  fetch::HttpRequest request;
+  request.url = run.config->url;
+  if (state.ok()) {
+    request.etag = state->etag;
+    request.last_modified = state->last_modified;
+  }
+  request.timeout = config_.fetch_timeout;
+  request.max_bytes = config_.max_bytes;
+  run.in_flight = true;
+  spdlog::debug("polling source={} url={}", run.config->name, request.url);
+  http_->Fetch(request, [this, &run](Result<fetch::HttpResponse> response) {
+    run.in_flight = false;
+    OnFetched(run, std::move(response));
+  });
+}
+
+void Daemon::OnFetched(SourceRun& run, Result<fetch::HttpResponse> response) {
+  const std::string& name = run.config->name;
+  Result<store::SourceState> loaded = store_->GetSource(name);
+  store::SourceState state;
+  if (loaded.ok()) {
+    state = std::move(*loaded);
+  } else {
+    spdlog::error("source={} cannot read state: {}", name,
+                  loaded.status().message());
+    state.name = name;
+  }
+  state.last_poll = ToUnixSeconds(clock_.Now());
+  std::optional<std::chrono::seconds> retry_after;
+  Status outcome = response.status();
+  if (response.ok()) {
+    retry_after = response->retry_after;
+    outcome = HandleResponse(run, *response, state);
+  }
+  FinishPoll(run, state, outcome, retry_after);
+}
+
+Status Daemon::HandleResponse(SourceRun& run,
+                              const fetch::HttpResponse& response,
+                              store::SourceState& state) {
+  const std::string& name = run.config->name;
+  if (response.not_modified) {
+    spdlog::info("source={} not modified (304)", name);
+    return Status::Ok();
+  }
+  if (response.status == 202) {
+    return Status::Unavailable(run.config->url,
+                               "HTTP 202: a challenge page, not the feed");
+  }
+  if (response.status != 200) {
+    return Status::Unavailable(run.config->url,
+                               "HTTP " + std::to_string(response.status));
+  }
+  Result<std::vector<Item>> items = feed::ParseFeed(response.body, name);
+  if (!items.ok()) return items.status();
+  Result<IngestStats> stats = ingestor_->Ingest(*items, *matcher_);
+  if (!stats.ok()) return stats.status();
+  // Validators are stored only after the items: a crash in between means
+  // the next poll fetches the feed again rather than skipping it.
+  state.etag = response.etag;
+  state.last_modified = response.last_modified;
+  state.items_seen += stats->new_items;
+  spdlog::info("source={} items={} new={} matched={} queued={}", name,
+               stats->items, stats->new_items, stats->matched, stats->queued);
+  return Status::Ok();
+}
+
+void Daemon::FinishPoll(SourceRun& run, store::SourceState& state,
+                        const Status& outcome,
+                        std::optional<std::chrono::seconds> retry_after) {
+  TimePoint now = clock_.Now();
+  if (outcome.ok()) {
+    state.last_success = ToUnixSeconds(now);
+    state.last_error.clear();
+    state.consecutive_failures = 0;
+  } else {
+    state.last_error = outcome.message();
+    ++state.consecutive_failures;
+  }
+  TimePoint next = NextPollTime(now, run.config->poll_interval,
+                                state.consecutive_failures, retry_after);
+  state.next_poll = ToUnixSeconds(next);
+  if (!outcome.ok()) {
+    spdlog::error(
+        "source={} poll failed ({} in a row), next try in {}s: {}",
+        run.config->name, state.consecutive_failures,
+        std::chrono::duration_cast<std::chrono::seconds>(next - now).count(),
+        outcome.message());
+  }
+  if (Status s = store_->PutSource(state); !s.ok()) {
+    spdlog::error("source={} cannot record poll: {}", run.config->name,
+                  s.message());
+    exit_code_ = 3;
+  }
+  if (options_.once) {
+    if (--polls_pending_ == 0) RequestDispatch();
+    return;
+  }
+  RequestDispatch();
+  if (!stopping_) ScheduleSource(run, next);
+}
+
+void Daemon::RequestDispatch() {
+  if (dispatch_running_) {
+    dispatch_again_ = true;
+    return;
+  }
+  dispatch_running_ = true;
+  auto guard = boost::asio::make_work_guard(io_);
+  boost::asio::post(mail_thread_, [this, guard]() {
+    Result<mail::DispatchStats> stats = dispatcher_->RunDue(kDispatchBatch);
+    boost::asio::post(io_, [this, stats, guard]() { OnDispatched(stats); });
+  });
+}
+
+void Daemon::OnDispatched(Result<mail::DispatchStats> stats) {
+  dispatch_running_ = false;
+  if (!stats.ok()) {
+    spdlog::error("outbox: {}", stats.status().message());
+    exit_code_ = 3;
+  } else if (stats->sent + stats->deferred + stats->failed > 0) {
+    spdlog::info("outbox: sent={} deferred={} failed={}", stats->sent,
+                 stats->deferred, stats->failed);
+  }
+  if (options_.once) {
+    Stop();
+    return;
+  }
+  if (dispatch_again_ && !stopping_) {
+    dispatch_again_ = false;
+    RequestDispatch();
+  }
+}
+
+void Daemon::ArmDispatchTimer() {
+  dispatch_timer_.expires_after(kDispatchPeriod);
+  dispatch_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    RequestDispatch();
+    ArmDispatchTimer();
+  });
+}
+
+void Daemon::Reload() {
+  spdlog::info("SIGHUP: reloading rules from {}", config_.rules_dir.string());
+  std::shared_ptr<const rules::Matcher> previous = matcher_;
+  if (Status s = LoadRules(); !s.ok()) {
+    matcher_ = previous;
+    spdlog::error("reload refused, the previous rules stay in force: {}",
+                  s.message());
+    return;
+  }
+  spdlog::info("reloaded {} rules", matcher_->rule_count());
+}
+
+void Daemon::Stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  dispatch_timer_.cancel();
+  for (auto& [name, run] : sources_) run.timer->cancel();
+  // Dropping the client cancels transfers in flight; their callbacks do not
+  // run, and nothing was recorded for them, so the next start polls again.
+  boost::asio::post(io_, [this]() { http_.reset(); });
+}
+
+}  // namespace lexwatch::daemon

@@ -1,0 +1,103 @@
+#include "feed/feed_formats.h"
+#include "feed/xml_names.h"
+
+namespace lexwatch::feed {
+namespace {
+
+// Atom text constructs: type="text" (default), "html" or "xhtml".
+void ReadText(pugi::xml_node node, std::string* text, TextKind* kind) {
+  if (!text->empty()) return;
+  const std::string_view type = node.attribute("type").value();
+  if (type == "xhtml") {
+    *text = TextOf(node, /*space_between_elements=*/true);
+    *kind = TextKind::kText;
+    return;
+  }
+  *text = TextOf(node);
+  // Plain text that carries escaped markup is common enough to reduce too.
+  *kind = type == "html" ? TextKind::kHtml : TextKind::kMaybeHtml;
+}
+
+// rel="alternate" or no rel; the first one wins.
+void ReadLink(pugi::xml_node node, std::string* link) {
+  const std::string_view rel = node.attribute("rel").value();
+  if (link->empty() && (rel.empty() || rel == "alternate")) {
+    *link = node.attribute("href").value();
+  }
+}
+
+std::vector<std::string> AuthorNames(pugi::xml_node parent) {
+  std::vector<std::string> names;
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
+    if (IsElement(c, kAtomNs, "author")) {
+      names.push_back(TextOf(ChildElement(c, kAtomNs, "name")));
+    }
+  }
+  return names;
+}
+
+void ReadEntryChild(pugi::xml_node c, RawItem* item) {
+  if (NamespaceOf(c) != kAtomNs) {
+    ReadDublinCore(c, item);
+    return;
+  }
+  const std::string_view name = LocalName(c.name());
+  if (name == "id") {
+    SetOnce(&item->guid, TextOf(c));
+  } else if (name == "title") {
+    ReadText(c, &item->title, &item->title_kind);
+  } else if (name == "summary") {
+    ReadText(c, &item->summary, &item->summary_kind);
+  } else if (name == "content") {
+    ReadText(c, &item->content, &item->content_kind);
+  } else if (name == "link") {
+    ReadLink(c, &item->link);
+  } else if (name == "published") {
+    SetOnce(&item->date, TextOf(c));
+  } else if (name == "updated") {
+    SetOnce(&item->fallback_date, TextOf(c));
+  }
+}
+
+RawItem ReadEntry(pugi::xml_node entry,
+                  const std::vector<std::string>& feed_authors) {
+  RawItem item;
+  for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling()) {
+    ReadEntryChild(c, &item);
+  }
+  std::vector<std::string> authors = AuthorNames(entry);
+  if (!authors.empty()) {
+    item.authors = std::move(authors);  // Atom authors win over dc:creator.
+  } else if (item.authors.empty()) {
+    item.authors = feed_authors;  // Entries inherit the feed's authors.
+  }
+  if (item.language.empty()) item.language = XmlLang(entry);
+  return item;
+}
+
+}  // namespace
+
+RawFeed ReadAtom(pugi::xml_node root) {
+  RawFeed feed;
+  const std::vector<std::string> feed_authors = AuthorNames(root);
+  TextKind ignored;
+  for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
+    if (IsElement(c, kAtomNs, "entry")) {
+      feed.items.push_back(ReadEntry(c, feed_authors));
+    } else if (IsElement(c, kAtomNs, "title")) {
+      ReadText(c, &feed.title, &ignored);
+    } else if (IsElement(c, kAtomNs, "link")) {
+      if (std::string_view(c.attribute("rel").value()) == "self") {
+        SetOnce(&feed.self_url, c.attribute("href").value());
+      } else {
+        ReadLink(c, &feed.link);
+      }
+    } else if (IsElement(c, kDcNs, "language")) {
+      SetOnce(&feed.language, TextOf(c));
+    }
+  }
+  if (feed.language.empty()) feed.language = XmlLang(root);
+  return feed;
+}
+
+}  // namespace lexwatch::feed

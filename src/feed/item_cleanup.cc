@@ -1,0 +1,319 @@
+#include "feed/item_cleanup.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "core/sanitize.h"
+#include "feed/celex.h"
+#include "feed/feed_dates.h"
+
+namespace lexwatch::feed {
+namespace {
+
+constexpr std::string_view kEurlexHost = "eur-lex.europa.eu";
+
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool IsAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), Lower);
+  return out;
+}
+
+bool StartsWithNoCase(std::string_view s, std::string_view lower_prefix) {
+  return s.size() >= lower_prefix.size() &&
+         ToLower(s.substr(0, lower_prefix.size())) == lower_prefix;
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  const auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Where the authority of an http(s) URL ends.
+std::size_t AuthorityEnd(std::string_view url, std::size_t begin) {
+  const std::size_t end = url.find_first_of("/?#", begin);
+  return end == std::string_view::npos ? url.size() : end;
+}
+
+// The lower-case host of an http(s) URL, without user info and port.
+std::string HostOf(std::string_view url) {
+  const std::size_t begin = url.find("://");
+  if (begin == std::string_view::npos) return "";
+  std::string_view authority =
+      url.substr(begin + 3, AuthorityEnd(url, begin + 3) - begin - 3);
+  if (const std::size_t at = authority.rfind('@'); at != authority.npos) {
+    authority.remove_prefix(at + 1);
+  }
+  const std::size_t colon = authority.rfind(':');
+  if (colon != authority.npos && authority.find(']', colon) == authority.npos) {
+    authority = authority.substr(0, colon);
+  }
+  return ToLower(authority);
+}
+
+bool IsHttpUrl(std::string_view url) {
+  return (StartsWithNoCase(url, "http://") ||
+          StartsWithNoCase(url, "https://")) &&
+         !HostOf(url).empty();
+}
+
+// Loopback, private and link-local addresses and "localhost": hosts a
+// recipient's mail client cannot reach.
+bool IsInternalHost(std::string_view host) {
+  if (host == "localhost" || host == "[::1]" || host.starts_with("[fc") ||
+      host.starts_with("[fd")) {
+    return true;
+  }
+  int octets[4];
+  int n = 0;
+  std::size_t i = 0;
+  while (n < 4 && i < host.size()) {
+    char* end = nullptr;
+    const std::string part(host.substr(i, host.find('.', i) - i));
+    const long value = std::strtol(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || value < 0 || value > 255) return false;
+    octets[n++] = static_cast<int>(value);
+    i += part.size() + 1;
+  }
+  if (n != 4 || i < host.size()) return false;
+  return octets[0] == 10 || octets[0] == 127 || octets[0] == 0 ||
+         (octets[0] == 192 && octets[1] == 168) ||
+         (octets[0] == 172 && octets[1] >= 16 && octets[1] <= 31) ||
+         (octets[0] == 169 && octets[1] == 254);
+}
+
+// "https://host:port" of `url`.
+std::string_view OriginOf(std::string_view url) {
+  const std::size_t begin = url.find("://");
+  return url.substr(0, AuthorityEnd(url, begin + 3));
+}
+
+std::string RemoveDotSegments(std::string url) {
+  const std::size_t path_begin = AuthorityEnd(url, url.find("://") + 3);
+  std::size_t query = url.find_first_of("?#", path_begin);
+  std::size_t dot = url.find("/./", path_begin);
+  while (dot != std::string::npos && dot < query) {
+    url.erase(dot, 2);
+    query -= 2;
+    dot = url.find("/./", dot);
+  }
+  return url;
+}
+
+std::string EscapeSpaces(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ') {
+      out.append("%20");
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string ToText(std::string_view raw, TextKind kind) {
+  if (kind == TextKind::kHtml ||
+      (kind == TextKind::kMaybeHtml && LooksLikeHtml(raw))) {
+    return HtmlToText(raw);
+  }
+  return std::string(raw);
+}
+
+std::optional<long long> ParseDate(std::string_view text) {
+  // Dates are short; a long value is not one, and is not worth scanning.
+  if (text.size() > 200) return std::nullopt;
+  return ParseFeedDate(text);
+}
+
+// The language of EUR-Lex feed URLs: ".../EN/display-feed.rss",
+// ".../legal-content/EN/...".
+std::string EurlexUrlLanguage(std::string_view url) {
+  for (std::string_view marker : {"europa.eu/", "legal-content/"}) {
+    const std::size_t at = url.find(marker);
+    if (at == std::string_view::npos) continue;
+    const std::string_view rest = url.substr(at + marker.size());
+    if (rest.size() >= 3 && IsAlpha(rest[0]) && IsAlpha(rest[1]) &&
+        rest[2] == '/') {
+      return ToLower(rest.substr(0, 2));
+    }
+  }
+  return "";
+}
+
+bool IsEurlexFeed(const RawFeed& feed, std::string_view url) {
+  if (HostOf(url) == kEurlexHost || HostOf(feed.link) == kEurlexHost ||
+      HostOf(feed.self_url) == kEurlexHost) {
+    return true;
+  }
+  return !feed.items.empty() &&
+         HostOf(TrimSpaces(feed.items[0].link)) == kEurlexHost;
+}
+
+// EUR-Lex feeds carry no language element. The English feeds' channel
+// titles ("5 - Acts of the Official Journal L", "2 - Commission proposals")
+// are the remaining clue when the URL is not known.
+std::string EurlexLanguage(const RawFeed& feed, std::string_view url) {
+  for (std::string_view u :
+       {url, std::string_view(feed.self_url), std::string_view(feed.link)}) {
+    if (std::string lang = EurlexUrlLanguage(u); !lang.empty()) {
+      return lang == "no" ? "nb" : lang;
+    }
+  }
+  for (std::string_view english : {"Official Journal", "Commission proposals",
+                                   "legislation", "Legislation"}) {
+    if (feed.title.find(english) != std::string::npos) return "en";
+  }
+  return "";
+}
+
+// "CELEX:32015R0757R(03)" -> "32015R0757".
+std::string_view CorrectedAct(std::string_view celex) {
+  return celex.substr(0, celex.rfind("R("));
+}
+
+}  // namespace
+
+bool LooksLikeHtml(std::string_view text) {
+  const std::size_t last_gt = text.rfind('>');
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    const char next = text[i + 1];
+    if (text[i] == '<' && last_gt != std::string_view::npos && last_gt > i &&
+        (IsAlpha(next) || next == '/' || next == '!')) {
+      return true;
+    }
+    if (text[i] == '&') {
+      std::size_t j = i + 1;
+      if (text[j] == '#') ++j;
+      const std::size_t name_begin = j;
+      while (j < text.size() && j - name_begin < 10 &&
+             (IsAlpha(text[j]) || (text[j] >= '0' && text[j] <= '9'))) {
+        ++j;
+      }
+      if (j > name_begin && j < text.size() && text[j] == ';') return true;
+    }
+  }
+  return false;
+}
+
+std::string NormalizeLanguage(std::string_view tag) {
+  tag = TrimSpaces(tag);
+  const std::string_view primary = tag.substr(0, tag.find_first_of("-_"));
+  if (primary.size() < 2 || primary.size() > 3 ||
+      !std::all_of(primary.begin(), primary.end(), IsAlpha)) {
+    return "";
+  }
+  std::string lang = ToLower(primary);
+  // Norwegian: "no" is the macrolanguage; the feeds mean Bokmål.
+  return lang == "no" ? "nb" : lang;
+}
+
+std::string CleanLink(std::string_view raw, std::string_view origin) {
+  raw = TrimSpaces(raw);
+  // A cut URL is a wrong URL: drop it rather than shorten it.
+  if (raw.empty() || raw.size() > kMaxFieldBytes) return "";
+  std::string link = EscapeSpaces(SanitizeLine(raw, kMaxFieldBytes));
+  if (!origin.empty() && link.starts_with("//")) {
+    link = std::string(origin.substr(0, origin.find("//"))) + link;
+  } else if (!origin.empty() && link.starts_with("/")) {
+    link = std::string(origin) + link;
+  }
+  if (!IsHttpUrl(link)) return "";
+  if (!origin.empty() && IsInternalHost(HostOf(link))) {
+    link = std::string(origin) +
+           link.substr(AuthorityEnd(link, link.find("://") + 3));
+  }
+  link = RemoveDotSegments(std::move(link));
+  return link.size() > kMaxFieldBytes ? "" : link;
+}
+
+std::string CleanAuthors(const std::vector<std::string>& authors) {
+  std::string joined;
+  for (const std::string& author : authors) {
+    std::string_view name = SanitizeLine(author, kMaxFieldBytes);
+    std::string clean(name);
+    name = clean;
+    while (!name.empty() && (name.back() == ',' || name.back() == ' ')) {
+      name.remove_suffix(1);
+    }
+    while (!name.empty() && (name.front() == ',' || name.front() == ' ')) {
+      name.remove_prefix(1);
+    }
+    if (name.empty()) continue;
+    if (!joined.empty()) joined.append(", ");
+    joined.append(name);
+  }
+  return SanitizeLine(joined, kMaxFieldBytes);
+}
+
+void ApplyEurlex(Item* item) {
+  item->celex = FindCelex(item->title);
+  if (item->celex.empty()) item->celex = FindCelex(item->link);
+  if (item->celex.empty()) item->celex = FindCelex(item->guid);
+  if (item->celex.empty()) return;
+  const std::string prefix = "CELEX:" + item->celex;
+  if (item->title.starts_with(prefix)) {
+    std::string_view rest = std::string_view(item->title).substr(prefix.size());
+    if (rest.starts_with(":")) rest = TrimSpaces(rest.substr(1));
+    if (!rest.empty() && rest.size() < item->title.size() - prefix.size()) {
+      item->title = std::string(rest);
+    } else if (rest.empty()) {
+      item->title =
+          DocTypeFromCelex(item->celex) == "corrigendum"
+              ? "Corrigendum to " + std::string(CorrectedAct(item->celex))
+              : item->celex;
+    }
+  }
+  item->doc_type = DocTypeFromCelexAndTitle(item->celex, item->title);
+}
+
+FeedContext MakeFeedContext(const RawFeed& feed, std::string_view url) {
+  FeedContext context;
+  const std::string_view page = TrimSpaces(feed.link);
+  if (IsHttpUrl(page) && !IsInternalHost(HostOf(page))) {
+    context.origin = std::string(OriginOf(page));
+  }
+  context.language = NormalizeLanguage(feed.language);
+  if (context.language.empty() && IsEurlexFeed(feed, url)) {
+    context.language = EurlexLanguage(feed, url);
+  }
+  return context;
+}
+
+std::optional<Item> CleanItem(const RawItem& raw, const FeedContext& context,
+                              std::string_view source) {
+  Item item;
+  item.source = std::string(source);
+  item.guid = SanitizeLine(raw.guid, kMaxFieldBytes);
+  item.title = SanitizeLine(ToText(raw.title, raw.title_kind), kMaxTitleBytes);
+  item.summary =
+      SanitizeLine(ToText(raw.summary, raw.summary_kind), kMaxSummaryBytes);
+  if (item.summary.empty()) {
+    item.summary =
+        SanitizeLine(ToText(raw.content, raw.content_kind), kMaxSummaryBytes);
+  }
+  item.link = CleanLink(raw.link, context.origin);
+  if (item.title.empty() && item.link.empty() && item.guid.empty()) {
+    return std::nullopt;
+  }
+  item.author = CleanAuthors(raw.authors);
+  item.language = NormalizeLanguage(raw.language);
+  if (item.language.empty()) item.language = context.language;
+  item.published = ParseDate(raw.date);
+  if (!item.published) item.published = ParseDate(raw.fallback_date);
+  ApplyEurlex(&item);
+  return item;
+}
+
+}  // namespace lexwatch::feed

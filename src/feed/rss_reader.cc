@@ -1,0 +1,86 @@
+#include "feed/feed_formats.h"
+#include "feed/xml_names.h"
+
+namespace lexwatch::feed {
+namespace {
+
+void ReadRssChild(pugi::xml_node c, RawItem* item) {
+  if (IsPlainElement(c, "title")) {
+    SetOnce(&item->title, TextOf(c));
+  } else if (IsPlainElement(c, "link")) {
+    SetOnce(&item->link, TextOf(c));
+  } else if (IsPlainElement(c, "description")) {
+    SetOnce(&item->summary, TextOf(c));
+  } else if (IsElement(c, kContentNs, "encoded")) {
+    SetOnce(&item->content, TextOf(c));
+  } else if (IsPlainElement(c, "guid")) {
+    SetOnce(&item->guid, TextOf(c));
+  } else if (IsPlainElement(c, "pubDate")) {
+    SetOnce(&item->date, TextOf(c));
+  } else if (IsElement(c, kAtomNs, "link") && item->link.empty()) {
+    const std::string_view rel = c.attribute("rel").value();
+    if (rel.empty() || rel == "alternate")
+      item->link = c.attribute("href").value();
+  } else {
+    ReadDublinCore(c, item);
+  }
+}
+
+RawItem ReadRssItem(pugi::xml_node node) {
+  RawItem item;
+  std::vector<std::string> rss_authors;
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    // RSS 2.0 <author> is "email (Name)"; dc:creator wins when both.
+    if (IsPlainElement(c, "author")) {
+      rss_authors.push_back(TextOf(c));
+    } else {
+      ReadRssChild(c, &item);
+    }
+  }
+  if (item.authors.empty()) item.authors = std::move(rss_authors);
+  if (item.language.empty()) item.language = XmlLang(node);
+  return item;
+}
+
+}  // namespace
+
+void SetOnce(std::string* field, std::string value) {
+  if (field->empty()) *field = std::move(value);
+}
+
+bool ReadDublinCore(pugi::xml_node node, RawItem* item) {
+  if (IsElement(node, kDcNs, "creator")) {
+    item->authors.push_back(TextOf(node));
+  } else if (IsElement(node, kDcNs, "date")) {
+    SetOnce(&item->fallback_date, TextOf(node));
+  } else if (IsElement(node, kDcNs, "language")) {
+    SetOnce(&item->language, TextOf(node));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+RawFeed ReadRss(pugi::xml_node root) {
+  RawFeed feed;
+  pugi::xml_node channel = root.child("channel");
+  for (pugi::xml_node c = channel.first_child(); c; c = c.next_sibling()) {
+    if (IsPlainElement(c, "item")) {
+      feed.items.push_back(ReadRssItem(c));
+    } else if (IsPlainElement(c, "title")) {
+      SetOnce(&feed.title, TextOf(c));
+    } else if (IsPlainElement(c, "link")) {
+      SetOnce(&feed.link, TextOf(c));
+    } else if (IsPlainElement(c, "language") ||
+               IsElement(c, kDcNs, "language")) {
+      SetOnce(&feed.language, TextOf(c));
+    } else if (IsElement(c, kAtomNs, "link") &&
+               std::string_view(c.attribute("rel").value()) == "self") {
+      SetOnce(&feed.self_url, c.attribute("href").value());
+    }
+  }
+  if (feed.language.empty()) feed.language = XmlLang(channel ? channel : root);
+  return feed;
+}
+
+}  // namespace lexwatch::feed

@@ -1,0 +1,186 @@
+#include "mail/smtp_transport.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "mail/message.h"
+
+namespace lexwatch::mail {
+namespace {
+
+constexpr std::size_t kMaxReplyLength = 300;
+
+struct Upload {
+  std::string_view data;
+  std::size_t offset = 0;
+};
+
+std::size_t ReadBody(char* buffer, std::size_t size, std::size_t nitems,
+                     void* userdata) {
+  auto* upload = static_cast<Upload*>(userdata);
+  std::size_t n =
+      std::min(size * nitems, upload->data.size() - upload->offset);
+  std::memcpy(buffer, upload->data.data() + upload->offset, n);
+  upload->offset += n;
+  return n;
+}
+
+// The server's last reply line before QUIT. Only what the server says is
+// kept: our side of the dialogue carries AUTH credentials.
+struct Transcript {
+  std::string last_reply;
+  bool quitting = false;
+};
+
+int OnDebug(CURL*, curl_infotype type, char* data, std::size_t size,
+            void* userdata) {
+  auto* transcript = static_cast<Transcript*>(userdata);
+  std::string_view text(data, size);
+  if (type == CURLINFO_HEADER_OUT && text.substr(0, 4) == "QUIT") {
+    transcript->quitting = true;
+  }
+  if (type != CURLINFO_HEADER_IN || transcript->quitting) return 0;
+  while (!text.empty()) {
+    std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    std::string printable;
+    for (char c : line) {
+      if (c >= 0x20 && c <= 0x7e && printable.size() < kMaxReplyLength) {
+        printable.push_back(c);
+      }
+    }
+    if (!printable.empty()) transcript->last_reply = std::move(printable);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return 0;
+}
+
+std::string UrlHost(const std::string& url) {
+  std::string host;
+  CURLU* parsed = curl_url();
+  if (parsed == nullptr) return host;
+  char* part = nullptr;
+  if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_HOST, &part, 0) == CURLUE_OK) {
+    host = part;
+    curl_free(part);
+  }
+  curl_url_cleanup(parsed);
+  return host;
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "[::1]" || host == "::1" ||
+         host.rfind("127.", 0) == 0;
+}
+
+// The URL without any user:password@ part, to name in messages and logs.
+std::string RedactUrl(const std::string& url) {
+  std::size_t scheme = url.find("://");
+  std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  std::size_t slash = url.find('/', start);
+  std::size_t at = url.rfind('@', slash == std::string::npos ? url.size() - 1
+                                                             : slash);
+  if (at == std::string::npos || at < start) return url;
+  return url.substr(0, start) + url.substr(at + 1);
+}
+
+Result<std::string> Classify(CURLcode rc, long code, const Transcript& t,
+                             const char* errbuf, const std::string& url) {
+  if (rc == CURLE_OK) {
+    return t.last_reply.empty() ? std::to_string(code) : t.last_reply;
+  }
+  std::string error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+  std::string detail =
+      t.last_reply.empty() ? error : t.last_reply + " (" + error + ")";
+  // A rejected login is a configuration fault: keep the mail for later.
+  if (rc == CURLE_LOGIN_DENIED || code == 530 || code == 534 || code == 535) {
+    return Status::Unavailable(url, "authentication failed: " + detail);
+  }
+  if (code >= 500 && code <= 599) return Status::Permanent(url, detail);
+  return Status::Unavailable(url, detail);
+}
+
+}  // namespace
+
+struct SmtpTransport::Connection {
+  CURL* curl = curl_easy_init();
+  ~Connection() {
+    if (curl != nullptr) curl_easy_cleanup(curl);
+  }
+};
+
+SmtpTransport::SmtpTransport(SmtpOptions options)
+    : options_(std::move(options)),
+      connection_(std::make_unique<Connection>()) {}
+
+SmtpTransport::~SmtpTransport() = default;
+
+Result<std::string> SmtpTransport::Send(std::string_view envelope_from,
+                                        std::string_view recipient,
+                                        std::string_view message) {
+  // curl 7.88 passes CR/LF in envelope addresses through to the server.
+  if (Status s = ValidateAddress(recipient); !s.ok()) {
+    return Status::Permanent(s.message());
+  }
+  if (Status s = ValidateAddress(envelope_from); !s.ok()) {
+    return Status::Unavailable("envelope sender", s.message());
+  }
+  std::string url = RedactUrl(options_.url);
+  CURL* curl = connection_->curl;
+  if (curl == nullptr) return Status::Unavailable(url, "curl_easy_init failed");
+
+  // Plain text only to a loopback relay; TRY would fall back silently.
+  bool plain = !options_.starttls && IsLoopback(UrlHost(options_.url));
+  std::string mail_from = "<" + std::string(envelope_from) + ">";
+  std::string rcpt_to = "<" + std::string(recipient) + ">";
+  curl_slist* rcpt = curl_slist_append(nullptr, rcpt_to.c_str());
+  if (rcpt == nullptr) return Status::Unavailable(url, "out of memory");
+  Upload upload{message};
+  Transcript transcript;
+  char errbuf[CURL_ERROR_SIZE] = "";
+
+  curl_easy_reset(curl);  // Keeps the open connection, clears options.
+  curl_easy_setopt(curl, CURLOPT_URL, options_.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(curl, CURLOPT_USE_SSL,
+                   static_cast<long>(plain ? CURLUSESSL_NONE : CURLUSESSL_ALL));
+  if (!options_.ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+  }
+  if (!options_.user.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERNAME, options_.user.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.password.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_MAIL_FROM, mail_from.c_str());
+  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                   static_cast<curl_off_t>(message.size()));
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadBody);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT,
+                   static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+                   static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  // The debug callback is the only way to read the server's reply text.
+  curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+  curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, OnDebug);
+  curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &transcript);
+
+  CURLcode rc = curl_easy_perform(curl);
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  // Drop every pointer into this frame; a QUIT sent at cleanup must not
+  // call back into it.
+  curl_easy_reset(curl);
+  curl_slist_free_all(rcpt);
+  return Classify(rc, code, transcript, errbuf, url);
+}
+
+}  // namespace lexwatch::mail

@@ -1,0 +1,113 @@
+#include "store/schema.h"
+
+#include <string>
+
+#include "store/sqlite_util.h"
+
+namespace lexwatch::store::internal {
+namespace {
+
+// v1: the item archive (every parsed item, matched or not, so rule changes
+// can be replayed), the (source, guid) pairs that carried each item, source
+// poll state and the outbox. Sightings are keyed by item too, so items
+// without a guid, or a guid reused for another act, never collide.
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE items (
+  key TEXT PRIMARY KEY,
+  celex TEXT NOT NULL DEFAULT '',
+  doc_type TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  link TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  published INTEGER,
+  first_source TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+);
+CREATE TABLE item_sightings (
+  item_key TEXT NOT NULL REFERENCES items(key),
+  source TEXT NOT NULL,
+  guid TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  PRIMARY KEY (item_key, source, guid)
+);
+CREATE INDEX item_sightings_by_guid ON item_sightings(source, guid);
+CREATE TABLE sources (
+  name TEXT PRIMARY KEY,
+  etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  last_poll INTEGER,
+  last_success INTEGER,
+  next_poll INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  items_seen INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  item_key TEXT NOT NULL REFERENCES items(key),
+  agency_id TEXT NOT NULL CHECK (agency_id <> ''),
+  recipient TEXT NOT NULL CHECK (recipient <> ''),
+  message_id TEXT NOT NULL CHECK (message_id <> ''),
+  message BLOB NOT NULL,
+  reasons TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL
+    CHECK (state IN ('queued', 'sending', 'sent', 'deferred', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  last_attempt INTEGER,
+  last_reply TEXT NOT NULL DEFAULT '',
+  sent_at INTEGER,
+  UNIQUE (item_key, agency_id, recipient)
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1};
+
+Result<long long> UserVersion(sqlite3* db, std::string_view path) {
+  Statement stmt(db, path, "PRAGMA user_version");
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  return *row ? stmt.Int(0) : 0;
+}
+
+// Applies migration `index` unless another process did so first.
+Status ApplyOne(sqlite3* db, std::string_view path,
+                std::span<const char* const> migrations, size_t index) {
+  return InWriteTransaction(db, path, [&]() -> Status {
+    Result<long long> version = UserVersion(db, path);
+    if (!version.ok()) return version.status();
+    if (*version > static_cast<long long>(index)) return Status::Ok();
+    if (Status s = Exec(db, path, migrations[index]); !s.ok()) return s;
+    // PRAGMA takes no bound parameters; the value is our own integer.
+    std::string bump = "PRAGMA user_version = " + std::to_string(index + 1);
+    return Exec(db, path, bump.c_str());
+  });
+}
+
+}  // namespace
+
+std::span<const char* const> Migrations() { return kMigrations; }
+
+Status Migrate(sqlite3* db, std::string_view path,
+               std::span<const char* const> migrations) {
+  Result<long long> version = UserVersion(db, path);
+  if (!version.ok()) return version.status();
+  long long latest = static_cast<long long>(migrations.size());
+  if (*version > latest) {
+    return Status::IoError(path, "database schema version " +
+                                     std::to_string(*version) +
+                                     " is newer than this lexwatch supports (" +
+                                     std::to_string(latest) + ")");
+  }
+  for (size_t i = static_cast<size_t>(*version); i < migrations.size(); ++i) {
+    if (Status s = ApplyOne(db, path, migrations, i); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace lexwatch::store::internal

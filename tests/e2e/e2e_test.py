@@ -1,0 +1,644 @@
+#!/usr/bin/python3
+"""End-to-end tests: the real lexwatch binary against nginx (feeds over HTTP)
+and aiosmtpd (SMTP into a Maildir) on 127.0.0.1, then a look at what landed
+in the Maildir and in the SQLite database.
+
+    e2e_test.py --list                       one case name per line (CTest)
+    e2e_test.py --binary build/lexwatch CASE run one case; exit 0 = pass
+    e2e_test.py --binary build/lexwatch      run every case
+    e2e_test.py --keep ...                   keep the temporary directories
+
+Each case is one behaviour, in its own temporary directory, with its own
+peers on free ports, torn down afterwards. On failure the case prints the
+commands it ran with their output, the peers' logs and the outbox.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import peers
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+FIXTURES = os.path.join(REPO, "tests", "data", "fixtures")
+BINARY = os.path.join(REPO, "build", "lexwatch")
+KEEP = False
+RUN_TIMEOUT = 60
+
+# Real acts (titles as published in the OJ), keyed by CELEX.
+DRINKING_WATER = (
+    "32020L2184",
+    "Directive (EU) 2020/2184 of the European Parliament and of the Council "
+    "of 16 December 2020 on the quality of water intended for human "
+    "consumption (recast) (Text with EEA relevance)")
+PROCUREMENT = (
+    "32014L0024",
+    "Directive 2014/24/EU of the European Parliament and of the Council of "
+    "26 February 2014 on public procurement and repealing Directive "
+    "2004/18/EC (Text with EEA relevance)")
+ANTI_DUMPING = (
+    "32024R2754",
+    "Commission Implementing Regulation (EU) 2024/2754 of 29 October 2024 "
+    "imposing a definitive anti-dumping duty on imports of biodiesel "
+    "originating in the People's Republic of China")
+ALL_ACTS = [DRINKING_WATER, PROCUREMENT, ANTI_DUMPING]
+
+AGENCIES = [
+    ("vav", "Vann- og avløpsetaten", ["vav@example.org"]),
+    ("uke", "Utviklings- og kompetanseetaten (innkjøp)",
+     ["uke@example.org", "innkjop@example.org"]),
+    ("kli", "Klimaetaten", ["kli@example.org"]),
+    ("pbe", "Plan- og bygningsetaten", ["pbe@example.org"]),
+]
+
+# What the test rules route for ALL_ACTS: (recipient, CELEX).
+EXPECTED = {
+    ("vav@example.org", "32020L2184"),
+    ("uke@example.org", "32014L0024"),
+    ("innkjop@example.org", "32014L0024"),
+}
+
+RULES = {
+    "water.toml": """\
+[[rule]]
+id = "water-drinking"
+topic = "water"
+agencies = ["vav"]
+description = "Drinking water quality"
+any = ["drinking water", "water intended for human consumption"]
+""",
+    "procurement.toml": """\
+[[rule]]
+id = "procurement-public"
+topic = "procurement"
+agencies = ["uke"]
+description = "Public procurement"
+any = ["public procurement"]
+""",
+    "sustainability.toml": """\
+[[rule]]
+id = "sustainability-ghg"
+topic = "sustainability"
+agencies = ["kli"]
+description = "Greenhouse gases"
+any = ["greenhouse gas*"]
+none = ["anti-dumping"]
+""",
+}
+
+MESSAGE_ID_DOMAIN = "e2e.lexwatch.test"
+CONTACT = "e2e-contact@example.org"
+
+
+def eurlex_rss(acts, guid_prefix="0000"):
+    """An RSS 2.0 document in EUR-Lex's OJ L feed shape."""
+    items = []
+    for i, (celex, title) in enumerate(acts):
+        items.append(f"""  <item>
+    <title>CELEX:{celex}: {title.replace("&", "&amp;")}</title>
+    <description/>
+    <link>https://eur-lex.europa.eu/./legal-content/AUTO/?uri=CELEX:{celex}</link>
+    <guid>https://eur-lex.europa.eu/./legal-content/AUTO/?uri=CELLAR:{guid_prefix}{i:04d}-3a66-11ef-b441-01aa75ed71a1</guid>
+    <category>Lex Alerts</category>
+    <pubDate>Fri, 05 Jul 2024 00:00:00 +0200</pubDate>
+    <dc:creator>European Parliament, Council of the European Union,</dc:creator>
+  </item>
+""")
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0">
+<channel xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <title>5 - Acts of the Official Journal L</title>
+  <link>https://eur-lex.europa.eu/</link>
+  <description>Acts of the Official Journal L</description>
+{"".join(items)}</channel>
+</rss>
+"""
+
+
+def toml_list(values):
+    return "[" + ", ".join(json.dumps(v, ensure_ascii=False)
+                           for v in values) + "]"
+
+
+def celexes_in(message):
+    """The CELEX numbers of ALL_ACTS that a delivered message names."""
+    text = str(message.get("Subject", "")) + "\n" + peers.text_body(message)
+    return {celex for celex, _ in ALL_ACTS if celex in text}
+
+
+class E2E(unittest.TestCase):
+    maxDiff = None
+
+    # ----- fixture -------------------------------------------------------
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="lexwatch-e2e-")
+        self.docroot = os.path.join(self.tmp, "www")
+        os.makedirs(self.docroot)
+        self.rules_dir = os.path.join(self.tmp, "rules")
+        os.makedirs(self.rules_dir)
+        for name, text in RULES.items():
+            self.write(os.path.join(self.rules_dir, name), text)
+        self.state_dir = os.path.join(self.tmp, "state")
+        self.config = os.path.join(self.tmp, "lexwatch.toml")
+        self.peers = []
+        self.runs = []
+        self.diag = ""
+
+    def tearDown(self):
+        self.diag = self.diagnostics()
+        for peer in reversed(self.peers):
+            peer.stop()
+        if KEEP:
+            self.diag += f"(kept {self.tmp})\n"
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def diagnostics(self):
+        out = []
+        for cmd, rc, stdout, stderr in self.runs:
+            out.append(f"--- $ {' '.join(cmd)}  -> exit {rc}")
+            if stdout:
+                out.append("stdout:\n" + stdout.rstrip())
+            if stderr:
+                out.append("stderr:\n" + stderr.rstrip())
+        for peer in self.peers:
+            out.append(peer.diagnostics().rstrip())
+        if os.path.exists(self.db_path()):
+            try:
+                out.append("--- outbox ---")
+                for row in self.outbox():
+                    out.append("  " + json.dumps(
+                        {k: row[k] for k in ("id", "item_key", "agency_id",
+                                             "recipient", "state", "attempts",
+                                             "last_reply")}))
+                out.append("--- sources ---")
+                for row in self.sources():
+                    out.append("  " + json.dumps(row))
+            except sqlite3.Error as e:
+                out.append(f"(database unreadable: {e})")
+        return "\n".join(out) + "\n"
+
+    # ----- helpers -------------------------------------------------------
+
+    @staticmethod
+    def write(path, text):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def serve(self, name, text):
+        self.write(os.path.join(self.docroot, name), text)
+
+    def start_nginx(self):
+        nginx = peers.Nginx(os.path.join(self.tmp, "nginx"), self.docroot)
+        os.makedirs(nginx.workdir)
+        self.peers.append(nginx)
+        return nginx.start()
+
+    def smtp(self, port=None, **faults):
+        """An SMTP server object, not yet started."""
+        server = peers.SmtpServer(os.path.join(self.tmp, "smtp"), port=port,
+                                  **faults)
+        self.peers.append(server)
+        return server
+
+    def write_config(self, sources, smtp_port, rules_dir=None, agencies=None):
+        """sources: [(name, url)]."""
+        lines = [
+            'state_dir = "state"',
+            f'rules_dir = {json.dumps(rules_dir or self.rules_dir)}',
+            f'contact = "{CONTACT}"',
+            "",
+            "[fetch]",
+            "allow_insecure = true",
+            'timeout = "10s"',
+            "",
+            "[mail]",
+            'transport = "smtp"',
+            'from = "lexwatch e2e <lexwatch@example.org>"',
+            f'smtp_url = "smtp://127.0.0.1:{smtp_port}"',
+            "starttls = false",
+            f'message_id_domain = "{MESSAGE_ID_DOMAIN}"',
+            'retry_waits = ["0s"]',
+            'timeout = "10s"',
+        ]
+        for name, url in sources:
+            lines += ["", "[[source]]", f'name = "{name}"', 'kind = "rss"',
+                      f'url = "{url}"', 'poll_interval = "1h"']
+        for agency_id, name, addresses in agencies or AGENCIES:
+            lines += ["", "[[agency]]", f'id = "{agency_id}"',
+                      f"name = {json.dumps(name, ensure_ascii=False)}",
+                      f"addresses = {toml_list(addresses)}"]
+        self.write(self.config, "\n".join(lines) + "\n")
+        return self.config
+
+    def lexwatch(self, *args, stdin=None, timeout=RUN_TIMEOUT):
+        cmd = [BINARY, *args]
+        try:
+            p = subprocess.run(cmd, input=stdin, capture_output=True,
+                               text=True, timeout=timeout,
+                               env=dict(os.environ, LC_ALL="C.UTF-8"))
+        except subprocess.TimeoutExpired as e:
+            self.runs.append((cmd, "timeout", e.stdout or "", e.stderr or ""))
+            self.fail(f"{' '.join(cmd)} did not finish within {timeout}s")
+        self.runs.append((cmd, p.returncode, p.stdout, p.stderr))
+        return p
+
+    def run_once(self):
+        """`lexwatch run --once`; fails the test unless it exits 0."""
+        p = self.lexwatch("run", "--once", "--config", self.config)
+        self.assertEqual(p.returncode, 0,
+                         f"run --once exited {p.returncode}:\n{p.stderr}")
+        return p
+
+    def standard_setup(self, smtp_port=None):
+        """nginx serving one OJ feed with ALL_ACTS; config pointing at it."""
+        nginx = self.start_nginx()
+        self.serve("oj.rss", eurlex_rss(ALL_ACTS))
+        port = smtp_port or peers.free_port()
+        self.write_config([("eurlex-oj-l", nginx.url("oj.rss"))], port)
+        return nginx, port
+
+    def db_path(self):
+        return os.path.join(self.state_dir, "lexwatch.db")
+
+    def query(self, sql, *params):
+        self.assertTrue(os.path.exists(self.db_path()),
+                        f"no database at {self.db_path()}")
+        db = sqlite3.connect(self.db_path(), timeout=10)
+        db.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in db.execute(sql, params)]
+        finally:
+            db.close()
+
+    def outbox(self):
+        return self.query("SELECT * FROM outbox ORDER BY id")
+
+    def sources(self):
+        return self.query("SELECT name, last_error, consecutive_failures, "
+                          "items_seen, etag, last_modified FROM sources "
+                          "ORDER BY name")
+
+    def deliveries(self, server):
+        """[(recipient, celex, message-id)] for every stored message; a
+        message naming not exactly one known act fails the test."""
+        result = []
+        for m in server.messages():
+            found = celexes_in(m)
+            self.assertEqual(len(found), 1,
+                             f"message {m['Message-ID']} to {m['X-RcptTo']} "
+                             f"names acts {sorted(found)}")
+            result.append((str(m["X-RcptTo"]), found.pop(),
+                           str(m["Message-ID"])))
+        return result
+
+    def assert_delivered_exactly_once(self, server, expected=EXPECTED):
+        got = sorted((rcpt, celex) for rcpt, celex, _ in
+                     self.deliveries(server))
+        self.assertEqual(got, sorted(expected))
+
+    # ----- delivery ------------------------------------------------------
+
+    def test_RunOnceDeliversToMatchedAgencies(self):
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        self.run_once()
+        self.assert_delivered_exactly_once(server)
+        recipients = {str(m["X-RcptTo"]) for m in server.messages()}
+        self.assertNotIn("pbe@example.org", recipients)
+        self.assertNotIn("kli@example.org", recipients)
+        for m in server.messages():
+            self.assertNotIn(ANTI_DUMPING[0], peers.text_body(m))
+            self.assertNotIn("anti-dumping", peers.text_body(m))
+        self.assertEqual({r["state"] for r in self.outbox()}, {"sent"})
+        self.assertEqual(len(self.outbox()), len(EXPECTED))
+
+    def test_MessageHasFixedIdAndAlertHeaders(self):
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        self.run_once()
+        rows = {(r["recipient"], r["message_id"]) for r in self.outbox()}
+        messages = server.messages()
+        self.assertEqual(len(messages), len(EXPECTED))
+        for m in messages:
+            rcpt = str(m["X-RcptTo"])
+            message_id = str(m["Message-ID"])
+            self.assertRegex(message_id,
+                             r"^<[^<>@\s]+@" + MESSAGE_ID_DOMAIN + ">$")
+            self.assertIn((rcpt, message_id[1:-1]), rows)
+            self.assertEqual(str(m["Auto-Submitted"]), "auto-generated")
+            self.assertEqual(m.get_content_type(), "multipart/alternative")
+            self.assertEqual(
+                [p.get_content_type() for p in m.iter_parts()],
+                ["text/plain", "text/html"])
+            self.assertIn(rcpt, str(m["To"]))
+            self.assertEqual(str(m["X-MailFrom"]), "lexwatch@example.org")
+            text = peers.text_body(m)
+            celex = celexes_in(m).pop()
+            rule = ("water-drinking" if celex == DRINKING_WATER[0]
+                    else "procurement-public")
+            self.assertIn(rule, text)
+            self.assertIn(f"uri=CELEX:{celex}", text)
+            self.assertIn(f"uri=CELEX:{celex}", peers.html_body(m))
+
+    def test_SameCelexInTwoFeedsMailsOncePerAgency(self):
+        server = self.smtp().start()
+        nginx = self.start_nginx()
+        # The same act with different guids, as EUR-Lex's OJ L and
+        # legislation feeds carry it.
+        self.serve("oj.rss", eurlex_rss([DRINKING_WATER], guid_prefix="aaaa"))
+        self.serve("legislation.rss",
+                   eurlex_rss([DRINKING_WATER, PROCUREMENT],
+                              guid_prefix="bbbb"))
+        self.write_config([("eurlex-oj-l", nginx.url("oj.rss")),
+                           ("eurlex-legislation",
+                            nginx.url("legislation.rss"))], server.port)
+        self.run_once()
+        self.assert_delivered_exactly_once(server)
+        rows = self.query("SELECT key FROM items WHERE celex = ?",
+                          DRINKING_WATER[0])
+        self.assertEqual(len(rows), 1, rows)
+        vav_rows = [r for r in self.outbox() if r["agency_id"] == "vav"]
+        self.assertEqual(len(vav_rows), 1)
+
+    def test_SecondRunSendsNothingAndPollIsConditional(self):
+        server = self.smtp().start()
+        nginx, _ = self.standard_setup(server.port)
+        self.run_once()
+        self.run_once()
+        self.assert_delivered_exactly_once(server)
+        self.assertEqual(len(self.outbox()), len(EXPECTED))
+        polls = [r for r in nginx.requests() if r["path"] == "/oj.rss"]
+        self.assertEqual([r["status"] for r in polls], [200, 304], polls)
+        self.assertEqual(polls[0]["inm"], "")
+        self.assertNotEqual(polls[1]["inm"], "", "no If-None-Match sent")
+        self.assertNotEqual(polls[1]["ims"], "", "no If-Modified-Since sent")
+        source = self.sources()[0]
+        self.assertEqual(source["last_error"] or "", "")
+        self.assertEqual(source["consecutive_failures"], 0)
+
+    def test_FetchSendsUserAgentWithContact(self):
+        nginx, _ = self.standard_setup()
+        self.run_once()
+        requests = nginx.requests()
+        self.assertTrue(requests, "nginx saw no request")
+        for r in requests:
+            self.assertIn("lexwatch", r["ua"])
+            self.assertIn(CONTACT, r["ua"])
+
+    # ----- faults --------------------------------------------------------
+
+    def test_SmtpDownDefersThenDeliversExactlyOnce(self):
+        port = peers.free_port()  # nothing listens here yet
+        self.standard_setup(port)
+        self.run_once()
+        rows = self.outbox()
+        self.assertEqual(len(rows), len(EXPECTED))
+        for r in rows:
+            self.assertEqual(r["state"], "deferred", r)
+            self.assertEqual(r["attempts"], 1, r)
+            self.assertTrue(r["last_reply"], f"no reason recorded: {r}")
+        server = self.smtp(port=port).start()
+        self.run_once()
+        self.assertEqual({r["state"] for r in self.outbox()}, {"sent"})
+        self.run_once()
+        self.assert_delivered_exactly_once(server)
+
+    def test_SmtpTemporaryRejectionIsRetriedNextCycle(self):
+        server = self.smtp(fail_first=len(EXPECTED)).start()
+        self.standard_setup(server.port)
+        self.run_once()
+        self.assertEqual(server.messages(), [])
+        for r in self.outbox():
+            self.assertEqual(r["state"], "deferred", r)
+            self.assertIn("451", r["last_reply"], r)
+        self.run_once()
+        self.assert_delivered_exactly_once(server)
+        self.assertEqual({r["state"] for r in self.outbox()}, {"sent"})
+
+    def test_BrokenFeedIsLoggedAndOtherSourcesDeliver(self):
+        server = self.smtp().start()
+        nginx = self.start_nginx()
+        self.serve("oj.rss", eurlex_rss(ALL_ACTS))
+        self.serve("feed-b.xml",
+                   '<?xml version="1.0"?>\n<rss version="2.0"><channel>'
+                   "<title>EEA</title><item><title>Truncated")
+        self.write_config([("eea-news", nginx.url("feed-b.xml")),
+                           ("eurlex-oj-l", nginx.url("oj.rss"))], server.port)
+        p = self.run_once()
+        broken_lines = [line for line in p.stderr.splitlines()
+                        if "eea-news" in line]
+        self.assertTrue(broken_lines,
+                        "stderr does not name the broken source 'eea-news'")
+        self.assert_delivered_exactly_once(server)
+        by_name = {s["name"]: s for s in self.sources()}
+        self.assertTrue(by_name["eea-news"]["last_error"])
+        self.assertGreaterEqual(by_name["eea-news"]["consecutive_failures"], 1)
+        self.assertEqual(by_name["eurlex-oj-l"]["last_error"] or "", "")
+
+    def test_KillDuringSendLosesNothing(self):
+        # The server stores the first message, then holds back its 250: the
+        # client cannot know whether it was delivered when it is killed.
+        server = self.smtp(delay_first=1, delay=60).start()
+        self.standard_setup(server.port)
+        cmd = [BINARY, "run", "--once", "--config", self.config]
+        process = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not server.delaying() and time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            time.sleep(0.02)
+        killed = process.poll() is None
+        if killed:
+            process.send_signal(signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=10)
+        self.runs.append((cmd, process.returncode, stdout, stderr))
+        self.assertTrue(killed, "lexwatch finished before it could be killed")
+        self.assertTrue(server.delaying(), "no message reached DATA")
+        states = [r["state"] for r in self.outbox()]
+        self.assertIn("sending", states)
+
+        self.run_once()
+        self.assertEqual({r["state"] for r in self.outbox()}, {"sent"})
+        deliveries = self.deliveries(server)
+        self.assertEqual({(rcpt, celex) for rcpt, celex, _ in deliveries},
+                         EXPECTED)
+        self.assertLessEqual(len(deliveries), len(EXPECTED) + 1)
+        ids = {}
+        for rcpt, celex, message_id in deliveries:
+            ids.setdefault((rcpt, celex), set()).add(message_id)
+        for key, found in ids.items():
+            self.assertEqual(len(found), 1,
+                             f"copies to {key} differ in Message-ID: {found}")
+
+    # ----- check ---------------------------------------------------------
+
+    def test_CheckAcceptsDemoConfig(self):
+        p = self.lexwatch("check", "--config",
+                          os.path.join(REPO, "config", "demo.toml"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_CheckReportsUnknownRuleFieldWithPosition(self):
+        self.write_config([("eurlex-oj-l", "http://127.0.0.1:9/oj.rss")], 25)
+        bad = os.path.join(self.rules_dir, "water.toml")
+        self.write(bad, '[[rule]]\nid = "water-drinking"\n'
+                        'titel = "drinking water"\ntopic = "water"\n'
+                        'agencies = ["vav"]\nany = ["drinking water"]\n')
+        p = self.lexwatch("check", "--config", self.config)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        lines = [line for line in p.stderr.splitlines()
+                 if line.startswith(f"{bad}:3:1: ")]
+        self.assertEqual(len(lines), 1,
+                         f"expected one line starting '{bad}:3:1: '")
+        self.assertIn("titel", lines[0])
+
+    def test_CheckReportsBadAddressWithPosition(self):
+        agencies = AGENCIES + [("bad", "Bad", ["not an address"])]
+        self.write_config([("eurlex-oj-l", "http://127.0.0.1:9/oj.rss")], 25,
+                          agencies=agencies)
+        with open(self.config, encoding="utf-8") as f:
+            line = f.read().splitlines().index(
+                'addresses = ["not an address"]') + 1
+        p = self.lexwatch("check", "--config", self.config)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(f"{self.config}:{line}:14: bad address", p.stderr)
+
+    # ----- match ---------------------------------------------------------
+
+    def match_config(self):
+        return self.write_config(
+            [("eurlex-oj-l", "http://127.0.0.1:9/oj.rss")], 25)
+
+    def parse_json_lines(self, stdout):
+        objects = []
+        for line in stdout.splitlines():
+            obj = json.loads(line)
+            self.assertEqual(set(obj),
+                             {"id", "celex", "title", "link", "matches"}, obj)
+            for m in obj["matches"]:
+                self.assertEqual(set(m), {"rule", "topic", "agencies",
+                                          "terms"}, m)
+            objects.append(obj)
+        return objects
+
+    def test_MatchJsonPrintsContractKeys(self):
+        self.match_config()
+        fixture = os.path.join(FIXTURES, "eurlex-oj-l.rss")
+        p = self.lexwatch("match", "--config", self.config, "--json", fixture)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        objects = self.parse_json_lines(p.stdout)
+        self.assertEqual(len(objects), 7)
+        by_celex = {o["celex"]: o for o in objects}
+        self.assertEqual(
+            by_celex["32024R0573"]["matches"],
+            [{"rule": "sustainability-ghg", "topic": "sustainability",
+              "agencies": ["kli"], "terms": ["greenhouse gas*"]}])
+        self.assertEqual(by_celex["32024R2754"]["matches"], [])
+        self.assertIn("32023R1115", by_celex)  # CELEX from the title
+        self.assertIn("32023R1542R(02)", by_celex)  # corrigendum
+        self.assertEqual(
+            by_celex["32024L1760"]["link"],
+            "https://eur-lex.europa.eu/./legal-content/AUTO/"
+            "?uri=CELEX:32024L1760")
+        for o in objects:
+            self.assertIsInstance(o["id"], str)
+            self.assertTrue(o["id"])
+
+    def test_MatchReadsStdinAndOpensNoDatabase(self):
+        self.match_config()
+        p = self.lexwatch("match", "--config", self.config, "--json", "-",
+                          stdin=eurlex_rss(ALL_ACTS))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        objects = self.parse_json_lines(p.stdout)
+        self.assertEqual([o["celex"] for o in objects],
+                         [celex for celex, _ in ALL_ACTS])
+        self.assertEqual([m["rule"] for o in objects for m in o["matches"]],
+                         ["water-drinking", "procurement-public"])
+        self.assertFalse(os.path.exists(self.db_path()),
+                         "match created a database")
+
+    def test_MatchRejectsMissingFeedFile(self):
+        self.match_config()
+        missing = os.path.join(self.tmp, "missing.rss")
+        p = self.lexwatch("match", "--config", self.config, missing)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(missing, p.stderr)
+
+    # ----- status and command line ---------------------------------------
+
+    def test_StatusReportsSourcesAndOutbox(self):
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        self.run_once()
+        p = self.lexwatch("status", "--config", self.config)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("eurlex-oj-l", p.stdout)
+        self.assertIn("sent", p.stdout)
+
+    def test_VersionPrintsVersion(self):
+        p = self.lexwatch("--version")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"lexwatch.*\d+\.\d+\.\d+")
+
+    def test_UnknownCommandIsUsageError(self):
+        p = self.lexwatch("frobnicate")
+        self.assertEqual(p.returncode, 2)
+        self.assertTrue(p.stderr.strip(), "no message on stderr")
+
+    def test_RunWithMissingConfigFails(self):
+        missing = os.path.join(self.tmp, "nope.toml")
+        p = self.lexwatch("run", "--once", "--config", missing)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(missing, p.stderr)
+
+
+def case_names():
+    loader = unittest.TestLoader()
+    return [name[len("test_"):] for name in loader.getTestCaseNames(E2E)]
+
+
+def main():
+    global BINARY, KEEP
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--binary", default=BINARY)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("cases", nargs="*")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join(case_names()))
+        return 0
+    BINARY = os.path.abspath(args.binary)
+    KEEP = args.keep
+    if not os.access(BINARY, os.X_OK):
+        print(f"no lexwatch binary at {BINARY}", file=sys.stderr)
+        return 1
+    names = args.cases or case_names()
+    unknown = set(names) - set(case_names())
+    if unknown:
+        print(f"unknown case(s): {', '.join(sorted(unknown))}",
+              file=sys.stderr)
+        return 2
+    cases = [E2E("test_" + name) for name in names]
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(
+        unittest.TestSuite(cases))
+    failed = {id(t) for t, _ in result.failures + result.errors}
+    for case in cases:
+        if id(case) in failed:
+            print(f"===== diagnostics for {case.id()} =====\n{case.diag}")
+    return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
