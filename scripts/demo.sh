@@ -12,8 +12,10 @@ echo
 echo "== Resetting demo-state/ (the database) and demo-out/ (delivered mail)"
 rm -rf demo-state demo-out
 
-echo "== build/lexwatch run --once --config config/demo.toml"
-build/lexwatch run --once --config config/demo.toml
+lexwatch="${BUILD_DIR:-build}/lexwatch"
+config="$(pwd)/config/demo.toml"
+echo "== $lexwatch run --once --config $config"
+"$lexwatch" run --once --config "$config"
 
 echo
 echo "== Delivered mail"
@@ -34,4 +36,4 @@ if [ "$total" -gt 0 ]; then
   echo "Open one in a mail client, e.g.:  mutt -f $(dirname "$(dirname "$first")")"
   echo "or read the raw message:          less $first"
 fi
-echo "Database and status:              build/lexwatch status --config config/demo.toml"
+echo "Sources and outbox:               $lexwatch status --config config/demo.toml"

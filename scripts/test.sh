@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 
 echo "== ctest"
 status=0
-ctest --test-dir build --output-on-failure -j"${JOBS:-2}" || status=$?
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j"${JOBS:-2}" || status=$?
 exit "$status"

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "core/version.h"
+#include "fetch/curl_http_client.h"
 
 int main(int argc, char** argv) {
   using namespace lexwatch::cli;
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }
+  // libcurl's global state must be set up before any thread starts.
+  lexwatch::fetch::CurlGlobalInit();
   try {
     if (*run) return Run(config, once, verbose, std::cerr);
     if (*check) return Check(config, std::cout, std::cerr);

@@ -176,6 +176,12 @@ std::string ResolveUrl(const std::filesystem::path& base,
   return "file://" + Resolve(base, url.substr(kFile.size())).string();
 }
 
+// Relative paths in the file are relative to the file's own directory.
+std::filesystem::path Base(const Config& config) {
+  std::error_code ec;
+  return std::filesystem::absolute(config.file, ec).parent_path();
+}
+
 bool IsName(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
@@ -240,7 +246,7 @@ void ParseSmtp(Checker& c, const toml::table& t, const Config& config,
   mail.user = c.String(t, "user", "[mail]", false);
   std::string password_file = c.String(t, "password_file", "[mail]", false);
   if (!password_file.empty()) {
-    mail.password_file = Resolve(config.file.parent_path(), password_file);
+    mail.password_file = Resolve(Base(config), password_file);
   }
   if (mail.smtp_url.empty()) return;
   const toml::node* url_node = t.get("smtp_url");
@@ -292,7 +298,7 @@ void ParseMail(Checker& c, const toml::table& root, Config& config) {
     ParseSmtp(c, t, config, mail);
   } else if (mail.transport == "maildir") {
     std::string dir = c.String(t, "maildir", "[mail]", true);
-    if (!dir.empty()) mail.maildir = Resolve(config.file.parent_path(), dir);
+    if (!dir.empty()) mail.maildir = Resolve(Base(config), dir);
   } else if (!mail.transport.empty()) {
     c.Error(t.get("transport")->source(),
             "unknown transport '" + mail.transport +
@@ -333,7 +339,7 @@ void ParseSources(Checker& c, const toml::table& root, Config& config) {
                 "url must use https:// (file: and http://127.0.0.1 only with "
                 "[fetch] allow_insecure = true)");
       }
-      s.url = ResolveUrl(config.file.parent_path(), s.url);
+      s.url = ResolveUrl(Base(config), s.url);
     }
     config.sources.push_back(std::move(s));
   }
@@ -425,7 +431,9 @@ ConfigResult ParseConfig(const std::string& text,
   c.AllowOnly(root, "the top level",
               {"state_dir", "rules_dir", "contact", "fetch", "mail", "source",
                "agency"});
-  std::filesystem::path base = path.parent_path();
+  std::error_code ec;
+  std::filesystem::path base =
+      std::filesystem::absolute(path, ec).parent_path();
   config.state_dir = Resolve(base, c.String(root, "state_dir", "the top level",
                                             false, "/var/lib/lexwatch"));
   config.rules_dir = Resolve(base, c.String(root, "rules_dir", "the top level",

@@ -246,7 +246,8 @@ Status Daemon::HandleResponse(SourceRun& run,
     return Status::Unavailable(run.config->url,
                                "HTTP " + std::to_string(response.status));
   }
-  Result<std::vector<Item>> items = feed::ParseFeed(response.body, name);
+  Result<std::vector<Item>> items =
+      feed::ParseFeed(response.body, name, feed::ParseOptions{run.config->url});
   if (!items.ok()) return items.status();
   Result<IngestStats> stats = ingestor_->Ingest(*items, *matcher_);
   if (!stats.ok()) return stats.status();

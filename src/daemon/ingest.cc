@@ -82,6 +82,7 @@ std::vector<store::NewAlert> Ingestor::RenderAlerts(
     input.to = agency->addresses;
     input.from = config_.mail.from;
     input.date = clock_.Now();
+    input.contact = config_.contact;
     input.message_id =
         mail::MakeMessageId(key, agency->id, config_.mail.message_id_domain);
     mail::RenderedMessage m = mail::RenderAlert(input);

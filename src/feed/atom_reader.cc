@@ -26,19 +26,19 @@ void ReadLink(pugi::xml_node node, std::string* link) {
   }
 }
 
-std::vector<std::string> AuthorNames(pugi::xml_node parent) {
+std::vector<std::string> AuthorNames(XmlScopes& scopes, pugi::xml_node parent) {
   std::vector<std::string> names;
   for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
-    if (IsElement(c, kAtomNs, "author")) {
-      names.push_back(TextOf(ChildElement(c, kAtomNs, "name")));
+    if (scopes.IsElement(c, kAtomNs, "author")) {
+      names.push_back(TextOf(scopes.ChildElement(c, kAtomNs, "name")));
     }
   }
   return names;
 }
 
-void ReadEntryChild(pugi::xml_node c, RawItem* item) {
-  if (NamespaceOf(c) != kAtomNs) {
-    ReadDublinCore(c, item);
+void ReadEntryChild(XmlScopes& scopes, pugi::xml_node c, RawItem* item) {
+  if (scopes.NamespaceOf(c) != kAtomNs) {
+    ReadDublinCore(scopes, c, item);
     return;
   }
   const std::string_view name = LocalName(c.name());
@@ -59,44 +59,44 @@ void ReadEntryChild(pugi::xml_node c, RawItem* item) {
   }
 }
 
-RawItem ReadEntry(pugi::xml_node entry,
+RawItem ReadEntry(XmlScopes& scopes, pugi::xml_node entry,
                   const std::vector<std::string>& feed_authors) {
   RawItem item;
   for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling()) {
-    ReadEntryChild(c, &item);
+    ReadEntryChild(scopes, c, &item);
   }
-  std::vector<std::string> authors = AuthorNames(entry);
+  std::vector<std::string> authors = AuthorNames(scopes, entry);
   if (!authors.empty()) {
     item.authors = std::move(authors);  // Atom authors win over dc:creator.
   } else if (item.authors.empty()) {
     item.authors = feed_authors;  // Entries inherit the feed's authors.
   }
-  if (item.language.empty()) item.language = XmlLang(entry);
+  if (item.language.empty()) item.language = scopes.XmlLang(entry);
   return item;
 }
 
 }  // namespace
 
-RawFeed ReadAtom(pugi::xml_node root) {
+RawFeed ReadAtom(pugi::xml_node root, XmlScopes& scopes) {
   RawFeed feed;
-  const std::vector<std::string> feed_authors = AuthorNames(root);
+  const std::vector<std::string> feed_authors = AuthorNames(scopes, root);
   TextKind ignored;
   for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
-    if (IsElement(c, kAtomNs, "entry")) {
-      feed.items.push_back(ReadEntry(c, feed_authors));
-    } else if (IsElement(c, kAtomNs, "title")) {
+    if (scopes.IsElement(c, kAtomNs, "entry")) {
+      feed.items.push_back(ReadEntry(scopes, c, feed_authors));
+    } else if (scopes.IsElement(c, kAtomNs, "title")) {
       ReadText(c, &feed.title, &ignored);
-    } else if (IsElement(c, kAtomNs, "link")) {
+    } else if (scopes.IsElement(c, kAtomNs, "link")) {
       if (std::string_view(c.attribute("rel").value()) == "self") {
         SetOnce(&feed.self_url, c.attribute("href").value());
       } else {
         ReadLink(c, &feed.link);
       }
-    } else if (IsElement(c, kDcNs, "language")) {
+    } else if (scopes.IsElement(c, kDcNs, "language")) {
       SetOnce(&feed.language, TextOf(c));
     }
   }
-  if (feed.language.empty()) feed.language = XmlLang(root);
+  if (feed.language.empty()) feed.language = scopes.XmlLang(root);
   return feed;
 }
 

@@ -5,9 +5,10 @@
 // document into raw, unsanitised strings; feed_parser.cc cleans them up the
 // same way for every format.
 
-#include <pugixml.hpp>
 #include <string>
 #include <vector>
+
+#include "feed/xml_names.h"
 
 namespace lexwatch::feed {
 
@@ -42,15 +43,15 @@ struct RawFeed {
 };
 
 // RSS 2.0 (and 0.9x): `root` is <rss>.
-RawFeed ReadRss(pugi::xml_node root);
+RawFeed ReadRss(pugi::xml_node root, XmlScopes& scopes);
 // Atom 1.0: `root` is <feed xmlns="http://www.w3.org/2005/Atom">.
-RawFeed ReadAtom(pugi::xml_node root);
+RawFeed ReadAtom(pugi::xml_node root, XmlScopes& scopes);
 // RSS 1.0: `root` is <rdf:RDF>; items are siblings of the channel.
-RawFeed ReadRdf(pugi::xml_node root);
+RawFeed ReadRdf(pugi::xml_node root, XmlScopes& scopes);
 
 // Shared by the readers: Dublin Core fields any format may carry.
 // Returns true when `node` was one of dc:creator, dc:date, dc:language.
-bool ReadDublinCore(pugi::xml_node node, RawItem* item);
+bool ReadDublinCore(XmlScopes& scopes, pugi::xml_node node, RawItem* item);
 
 // Stores `value` unless `field` already holds a value: the first wins.
 void SetOnce(std::string* field, std::string value);

@@ -22,6 +22,18 @@ namespace lexwatch::feed {
 Result<std::vector<Item>> ParseFeed(std::string_view bytes,
                                     std::string_view source);
 
+// Optional knowledge about the document beyond its bytes.
+struct ParseOptions {
+  // Where the feed was fetched from, or "". EUR-Lex feeds carry no language
+  // element; their URL names it ("https://eur-lex.europa.eu/EN/...").
+  std::string_view url;
+};
+
+// As above, with `options`.
+Result<std::vector<Item>> ParseFeed(std::string_view bytes,
+                                    std::string_view source,
+                                    const ParseOptions& options);
+
 }  // namespace lexwatch::feed
 
 #endif  // LEXWATCH_FEED_FEED_PARSER_H_

@@ -105,7 +105,7 @@ std::string RemoveDotSegments(std::string url) {
   std::size_t dot = url.find("/./", path_begin);
   while (dot != std::string::npos && dot < query) {
     url.erase(dot, 2);
-    query -= 2;
+    if (query != std::string::npos) query -= 2;
     dot = url.find("/./", dot);
   }
   return url;
@@ -241,18 +241,13 @@ std::string CleanLink(std::string_view raw, std::string_view origin) {
 std::string CleanAuthors(const std::vector<std::string>& authors) {
   std::string joined;
   for (const std::string& author : authors) {
-    std::string_view name = SanitizeLine(author, kMaxFieldBytes);
-    std::string clean(name);
-    name = clean;
-    while (!name.empty() && (name.back() == ',' || name.back() == ' ')) {
-      name.remove_suffix(1);
-    }
-    while (!name.empty() && (name.front() == ',' || name.front() == ' ')) {
-      name.remove_prefix(1);
-    }
-    if (name.empty()) continue;
+    const std::string clean = SanitizeLine(author, kMaxFieldBytes);
+    // EUR-Lex writes "European Parliament, Council of the European Union,".
+    const std::size_t begin = clean.find_first_not_of(", ");
+    if (begin == std::string::npos) continue;
+    const std::size_t end = clean.find_last_not_of(", ");
     if (!joined.empty()) joined.append(", ");
-    joined.append(name);
+    joined.append(clean, begin, end + 1 - begin);
   }
   return SanitizeLine(joined, kMaxFieldBytes);
 }
@@ -266,13 +261,13 @@ void ApplyEurlex(Item* item) {
   if (item->title.starts_with(prefix)) {
     std::string_view rest = std::string_view(item->title).substr(prefix.size());
     if (rest.starts_with(":")) rest = TrimSpaces(rest.substr(1));
-    if (!rest.empty() && rest.size() < item->title.size() - prefix.size()) {
-      item->title = std::string(rest);
-    } else if (rest.empty()) {
+    if (rest.empty()) {
       item->title =
           DocTypeFromCelex(item->celex) == "corrigendum"
               ? "Corrigendum to " + std::string(CorrectedAct(item->celex))
               : item->celex;
+    } else if (rest.size() < item->title.size() - prefix.size()) {
+      item->title = std::string(rest);  // There was a ": " to strip.
     }
   }
   item->doc_type = DocTypeFromCelexAndTitle(item->celex, item->title);

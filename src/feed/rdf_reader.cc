@@ -5,52 +5,52 @@ namespace lexwatch::feed {
 namespace {
 
 // RSS 1.0 elements; RSS 0.90 has the same shape in its own namespace.
-bool IsRss1(pugi::xml_node node, std::string_view local) {
+bool IsRss1(XmlScopes& scopes, pugi::xml_node node, std::string_view local) {
   if (node.type() != pugi::node_element || LocalName(node.name()) != local) {
     return false;
   }
-  const std::string_view ns = NamespaceOf(node);
+  const std::string_view ns = scopes.NamespaceOf(node);
   return ns == kRss1Ns || ns == kRss090Ns;
 }
 
-RawItem ReadRdfItem(pugi::xml_node node) {
+RawItem ReadRdfItem(XmlScopes& scopes, pugi::xml_node node) {
   RawItem item;
-  item.guid = NsAttribute(node, kRdfNs, "about");
+  item.guid = scopes.Attribute(node, kRdfNs, "about");
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    if (IsRss1(c, "title")) {
+    if (IsRss1(scopes, c, "title")) {
       SetOnce(&item.title, TextOf(c));
-    } else if (IsRss1(c, "link")) {
+    } else if (IsRss1(scopes, c, "link")) {
       SetOnce(&item.link, TextOf(c));
-    } else if (IsRss1(c, "description")) {
+    } else if (IsRss1(scopes, c, "description")) {
       SetOnce(&item.summary, TextOf(c));
-    } else if (IsElement(c, kContentNs, "encoded")) {
+    } else if (scopes.IsElement(c, kContentNs, "encoded")) {
       SetOnce(&item.content, TextOf(c));
     } else {
-      ReadDublinCore(c, &item);
+      ReadDublinCore(scopes, c, &item);
     }
   }
-  if (item.language.empty()) item.language = XmlLang(node);
+  if (item.language.empty()) item.language = scopes.XmlLang(node);
   return item;
 }
 
 }  // namespace
 
-RawFeed ReadRdf(pugi::xml_node root) {
+RawFeed ReadRdf(pugi::xml_node root, XmlScopes& scopes) {
   RawFeed feed;
   for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
-    if (IsRss1(c, "item")) {
-      feed.items.push_back(ReadRdfItem(c));
-    } else if (IsRss1(c, "channel")) {
+    if (IsRss1(scopes, c, "item")) {
+      feed.items.push_back(ReadRdfItem(scopes, c));
+    } else if (IsRss1(scopes, c, "channel")) {
       for (pugi::xml_node m = c.first_child(); m; m = m.next_sibling()) {
-        if (IsRss1(m, "title")) SetOnce(&feed.title, TextOf(m));
-        if (IsRss1(m, "link")) SetOnce(&feed.link, TextOf(m));
-        if (IsElement(m, kDcNs, "language")) {
+        if (IsRss1(scopes, m, "title")) SetOnce(&feed.title, TextOf(m));
+        if (IsRss1(scopes, m, "link")) SetOnce(&feed.link, TextOf(m));
+        if (scopes.IsElement(m, kDcNs, "language")) {
           SetOnce(&feed.language, TextOf(m));
         }
       }
     }
   }
-  if (feed.language.empty()) feed.language = XmlLang(root);
+  if (feed.language.empty()) feed.language = scopes.XmlLang(root);
   return feed;
 }
 

@@ -4,29 +4,30 @@
 namespace lexwatch::feed {
 namespace {
 
-void ReadRssChild(pugi::xml_node c, RawItem* item) {
+void ReadRssChild(XmlScopes& scopes, pugi::xml_node c, RawItem* item) {
   if (IsPlainElement(c, "title")) {
     SetOnce(&item->title, TextOf(c));
   } else if (IsPlainElement(c, "link")) {
     SetOnce(&item->link, TextOf(c));
   } else if (IsPlainElement(c, "description")) {
     SetOnce(&item->summary, TextOf(c));
-  } else if (IsElement(c, kContentNs, "encoded")) {
+  } else if (scopes.IsElement(c, kContentNs, "encoded")) {
     SetOnce(&item->content, TextOf(c));
   } else if (IsPlainElement(c, "guid")) {
     SetOnce(&item->guid, TextOf(c));
   } else if (IsPlainElement(c, "pubDate")) {
     SetOnce(&item->date, TextOf(c));
-  } else if (IsElement(c, kAtomNs, "link") && item->link.empty()) {
+  } else if (scopes.IsElement(c, kAtomNs, "link") && item->link.empty()) {
     const std::string_view rel = c.attribute("rel").value();
-    if (rel.empty() || rel == "alternate")
+    if (rel.empty() || rel == "alternate") {
       item->link = c.attribute("href").value();
+    }
   } else {
-    ReadDublinCore(c, item);
+    ReadDublinCore(scopes, c, item);
   }
 }
 
-RawItem ReadRssItem(pugi::xml_node node) {
+RawItem ReadRssItem(XmlScopes& scopes, pugi::xml_node node) {
   RawItem item;
   std::vector<std::string> rss_authors;
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
@@ -34,11 +35,11 @@ RawItem ReadRssItem(pugi::xml_node node) {
     if (IsPlainElement(c, "author")) {
       rss_authors.push_back(TextOf(c));
     } else {
-      ReadRssChild(c, &item);
+      ReadRssChild(scopes, c, &item);
     }
   }
   if (item.authors.empty()) item.authors = std::move(rss_authors);
-  if (item.language.empty()) item.language = XmlLang(node);
+  if (item.language.empty()) item.language = scopes.XmlLang(node);
   return item;
 }
 
@@ -48,12 +49,12 @@ void SetOnce(std::string* field, std::string value) {
   if (field->empty()) *field = std::move(value);
 }
 
-bool ReadDublinCore(pugi::xml_node node, RawItem* item) {
-  if (IsElement(node, kDcNs, "creator")) {
+bool ReadDublinCore(XmlScopes& scopes, pugi::xml_node node, RawItem* item) {
+  if (scopes.IsElement(node, kDcNs, "creator")) {
     item->authors.push_back(TextOf(node));
-  } else if (IsElement(node, kDcNs, "date")) {
+  } else if (scopes.IsElement(node, kDcNs, "date")) {
     SetOnce(&item->fallback_date, TextOf(node));
-  } else if (IsElement(node, kDcNs, "language")) {
+  } else if (scopes.IsElement(node, kDcNs, "language")) {
     SetOnce(&item->language, TextOf(node));
   } else {
     return false;
@@ -61,25 +62,27 @@ bool ReadDublinCore(pugi::xml_node node, RawItem* item) {
   return true;
 }
 
-RawFeed ReadRss(pugi::xml_node root) {
+RawFeed ReadRss(pugi::xml_node root, XmlScopes& scopes) {
   RawFeed feed;
   pugi::xml_node channel = root.child("channel");
   for (pugi::xml_node c = channel.first_child(); c; c = c.next_sibling()) {
     if (IsPlainElement(c, "item")) {
-      feed.items.push_back(ReadRssItem(c));
+      feed.items.push_back(ReadRssItem(scopes, c));
     } else if (IsPlainElement(c, "title")) {
       SetOnce(&feed.title, TextOf(c));
     } else if (IsPlainElement(c, "link")) {
       SetOnce(&feed.link, TextOf(c));
     } else if (IsPlainElement(c, "language") ||
-               IsElement(c, kDcNs, "language")) {
+               scopes.IsElement(c, kDcNs, "language")) {
       SetOnce(&feed.language, TextOf(c));
-    } else if (IsElement(c, kAtomNs, "link") &&
+    } else if (scopes.IsElement(c, kAtomNs, "link") &&
                std::string_view(c.attribute("rel").value()) == "self") {
       SetOnce(&feed.self_url, c.attribute("href").value());
     }
   }
-  if (feed.language.empty()) feed.language = XmlLang(channel ? channel : root);
+  if (feed.language.empty()) {
+    feed.language = scopes.XmlLang(channel ? channel : root);
+  }
   return feed;
 }
 

@@ -33,56 +33,8 @@ std::string_view Prefix(std::string_view qualified) {
                                          : qualified.substr(0, colon);
 }
 
-std::string_view ResolvePrefix(pugi::xml_node node, std::string_view prefix) {
-  if (prefix == "xml") return "http://www.w3.org/XML/1998/namespace";
-  const std::string attr_name =
-      prefix.empty() ? std::string("xmlns") : "xmlns:" + std::string(prefix);
-  for (pugi::xml_node n = node; n; n = n.parent()) {
-    if (!IsElementNode(n)) continue;
-    if (pugi::xml_attribute a = n.attribute(attr_name.c_str())) {
-      return a.value();
-    }
-  }
-  for (const KnownPrefix& known : kKnownPrefixes) {
-    if (known.prefix == prefix) return known.uri;
-  }
-  return "";
-}
-
-std::string_view NamespaceOf(pugi::xml_node node) {
-  return ResolvePrefix(node, Prefix(node.name()));
-}
-
-bool IsElement(pugi::xml_node node, std::string_view ns,
-               std::string_view local) {
-  return IsElementNode(node) && LocalName(node.name()) == local &&
-         NamespaceOf(node) == ns;
-}
-
 bool IsPlainElement(pugi::xml_node node, std::string_view local) {
   return IsElementNode(node) && std::string_view(node.name()) == local;
-}
-
-pugi::xml_node ChildElement(pugi::xml_node parent, std::string_view ns,
-                            std::string_view local) {
-  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
-    if (IsElement(c, ns, local)) return c;
-  }
-  return pugi::xml_node();
-}
-
-std::string_view NsAttribute(pugi::xml_node node, std::string_view ns,
-                             std::string_view local) {
-  for (pugi::xml_attribute a = node.first_attribute(); a;
-       a = a.next_attribute()) {
-    const std::string_view name = a.name();
-    const std::string_view prefix = Prefix(name);
-    if (!prefix.empty() && prefix != "xmlns" && LocalName(name) == local &&
-        ResolvePrefix(node, prefix) == ns) {
-      return a.value();
-    }
-  }
-  return "";
 }
 
 std::string TextOf(pugi::xml_node node, bool space_between_elements) {
@@ -107,10 +59,73 @@ std::string TextOf(pugi::xml_node node, bool space_between_elements) {
   return text;
 }
 
-std::string_view XmlLang(pugi::xml_node node) {
+const XmlScopes::Declarations& XmlScopes::DeclarationsOf(pugi::xml_node node) {
+  auto [it, inserted] = cache_.try_emplace(node.internal_object());
+  if (!inserted) return it->second;
+  Declarations& d = it->second;
+  for (pugi::xml_attribute a = node.first_attribute(); a;
+       a = a.next_attribute()) {
+    const std::string_view name = a.name();
+    if (name == "xmlns") {
+      d.prefixes.try_emplace(std::string_view(), a.value());
+    } else if (name.starts_with("xmlns:")) {
+      d.prefixes.try_emplace(name.substr(6), a.value());
+    } else if (name == "xml:lang" && d.xml_lang == nullptr) {
+      d.xml_lang = a.value();
+    }
+  }
+  return d;
+}
+
+std::string_view XmlScopes::Resolve(pugi::xml_node node,
+                                    std::string_view prefix) {
+  if (prefix == "xml") return "http://www.w3.org/XML/1998/namespace";
   for (pugi::xml_node n = node; n; n = n.parent()) {
     if (!IsElementNode(n)) continue;
-    if (pugi::xml_attribute a = n.attribute("xml:lang")) return a.value();
+    const Declarations& d = DeclarationsOf(n);
+    if (auto it = d.prefixes.find(prefix); it != d.prefixes.end()) {
+      return it->second;
+    }
+  }
+  for (const KnownPrefix& known : kKnownPrefixes) {
+    if (known.prefix == prefix) return known.uri;
+  }
+  return "";
+}
+
+bool XmlScopes::IsElement(pugi::xml_node node, std::string_view ns,
+                          std::string_view local) {
+  return IsElementNode(node) && LocalName(node.name()) == local &&
+         NamespaceOf(node) == ns;
+}
+
+pugi::xml_node XmlScopes::ChildElement(pugi::xml_node parent,
+                                       std::string_view ns,
+                                       std::string_view local) {
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
+    if (IsElement(c, ns, local)) return c;
+  }
+  return pugi::xml_node();
+}
+
+std::string_view XmlScopes::Attribute(pugi::xml_node node, std::string_view ns,
+                                      std::string_view local) {
+  for (pugi::xml_attribute a = node.first_attribute(); a;
+       a = a.next_attribute()) {
+    const std::string_view name = a.name();
+    const std::string_view prefix = Prefix(name);
+    if (!prefix.empty() && prefix != "xmlns" && LocalName(name) == local &&
+        Resolve(node, prefix) == ns) {
+      return a.value();
+    }
+  }
+  return "";
+}
+
+std::string_view XmlScopes::XmlLang(pugi::xml_node node) {
+  for (pugi::xml_node n = node; n; n = n.parent()) {
+    if (!IsElementNode(n)) continue;
+    if (const char* lang = DeclarationsOf(n).xml_lang) return lang;
   }
   return "";
 }

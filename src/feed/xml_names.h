@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace lexwatch::feed {
 
@@ -25,39 +26,58 @@ std::string_view LocalName(std::string_view qualified);
 // "dc:creator" -> "dc"; "title" -> "".
 std::string_view Prefix(std::string_view qualified);
 
-// The namespace URI of `prefix` ("" for the default namespace) in scope at
-// `node`, found by walking up the ancestors' xmlns declarations. An
-// undeclared well-known prefix (dc, atom, rdf, content) maps to its usual
-// URI, because feeds in the wild forget declarations. "" when unbound.
-std::string_view ResolvePrefix(pugi::xml_node node, std::string_view prefix);
-
-// The namespace URI of element `node`.
-std::string_view NamespaceOf(pugi::xml_node node);
-
-// True when `node` is an element named `local` in namespace `ns`.
-bool IsElement(pugi::xml_node node, std::string_view ns,
-               std::string_view local);
-
 // True when `node` is an element with no prefix named `local`, whatever the
 // default namespace: RSS 2.0 core elements.
 bool IsPlainElement(pugi::xml_node node, std::string_view local);
-
-// First child element of `parent` for which IsElement holds, or null.
-pugi::xml_node ChildElement(pugi::xml_node parent, std::string_view ns,
-                            std::string_view local);
-
-// The value of the attribute named `local` in namespace `ns` of `node`
-// (a prefixed attribute), or "".
-std::string_view NsAttribute(pugi::xml_node node, std::string_view ns,
-                             std::string_view local);
 
 // The text content of `node`: all text and CDATA below it, in document
 // order. When `space_between_elements`, element boundaries add a space
 // (for XHTML content). Iterative: safe for arbitrarily deep documents.
 std::string TextOf(pugi::xml_node node, bool space_between_elements = false);
 
-// The xml:lang in scope at `node`, or "".
-std::string_view XmlLang(pugi::xml_node node);
+// Namespace scopes of one document. Each element's attributes are scanned
+// once and remembered, so lookups cost the depth of the element, not the
+// number of attributes on its ancestors (a hostile feed may put 100,000 on
+// <rss>). Must not outlive the document.
+class XmlScopes {
+ public:
+  // The namespace URI bound to `prefix` ("" for the default namespace) at
+  // `node`. An undeclared well-known prefix (dc, atom, rdf, content) maps to
+  // its usual URI, because feeds in the wild forget declarations. "" when
+  // unbound.
+  std::string_view Resolve(pugi::xml_node node, std::string_view prefix);
+
+  // The namespace URI of element `node`.
+  std::string_view NamespaceOf(pugi::xml_node node) {
+    return Resolve(node, Prefix(node.name()));
+  }
+
+  // True when `node` is an element named `local` in namespace `ns`.
+  bool IsElement(pugi::xml_node node, std::string_view ns,
+                 std::string_view local);
+
+  // First child element of `parent` for which IsElement holds, or null.
+  pugi::xml_node ChildElement(pugi::xml_node parent, std::string_view ns,
+                              std::string_view local);
+
+  // The value of the prefixed attribute named `local` in namespace `ns`, or
+  // "".
+  std::string_view Attribute(pugi::xml_node node, std::string_view ns,
+                             std::string_view local);
+
+  // The xml:lang in scope at `node`, or "".
+  std::string_view XmlLang(pugi::xml_node node);
+
+ private:
+  struct Declarations {
+    std::unordered_map<std::string_view, std::string_view> prefixes;
+    const char* xml_lang = nullptr;
+  };
+
+  const Declarations& DeclarationsOf(pugi::xml_node node);
+
+  std::unordered_map<pugi::xml_node_struct*, Declarations> cache_;
+};
 
 }  // namespace lexwatch::feed
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <limits>
 #include <utility>
 
 #include "fetch/url_policy.h"
@@ -36,6 +37,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 long Milliseconds(std::chrono::seconds s) {
   return static_cast<long>(
       std::chrono::duration_cast<std::chrono::milliseconds>(s).count());
+}
+
+curl_off_t MaxFileSize(std::size_t max_bytes) {
+  constexpr auto kMax = std::numeric_limits<curl_off_t>::max();
+  return max_bytes > static_cast<std::size_t>(kMax)
+             ? kMax
+             : static_cast<curl_off_t>(max_bytes);
 }
 
 }  // namespace
@@ -72,7 +80,6 @@ Status CurlTransfer::Init(const HttpClientOptions& options) {
   if (easy_ == nullptr) return Status::Internal(url(), "curl_easy_init failed");
   allow_insecure_ = options.allow_insecure;
   Set(CURLOPT_URL, request_.url.c_str());
-  Set(CURLOPT_PRIVATE, static_cast<void*>(this));
   Set(CURLOPT_ERRORBUFFER, error_);
   Set(CURLOPT_NOSIGNAL, 1L);
   Set(CURLOPT_PROTOCOLS_STR, AllowedProtocols(options.allow_insecure));
@@ -89,8 +96,7 @@ Status CurlTransfer::Init(const HttpClientOptions& options) {
   Set(CURLOPT_TCP_KEEPALIVE, 1L);
   Set(CURLOPT_TCP_KEEPIDLE, kKeepAliveIdle);
   Set(CURLOPT_TCP_KEEPINTVL, kKeepAliveInterval);
-  Set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(std::min<std::size_t>(
-                                     request_.max_bytes, CURL_OFF_T_MAX)));
+  Set(CURLOPT_MAXFILESIZE_LARGE, MaxFileSize(request_.max_bytes));
   Set(CURLOPT_HEADERFUNCTION, &CurlTransfer::OnHeader);
   Set(CURLOPT_HEADERDATA, static_cast<void*>(this));
   Set(CURLOPT_WRITEFUNCTION, &CurlTransfer::OnBody);
@@ -140,8 +146,7 @@ void CurlTransfer::OnHeaderLine(std::string_view line) {
 
 // MAXFILESIZE sees only the compressed Content-Length, so the decompressed
 // body is capped here as well.
-size_t CurlTransfer::OnBody(char* data, size_t size, size_t count,
-                            void* self) {
+size_t CurlTransfer::OnBody(char* data, size_t size, size_t count, void* self) {
   auto* transfer = static_cast<CurlTransfer*>(self);
   const size_t n = size * count;
   std::string& body = transfer->response_.body;
@@ -170,9 +175,9 @@ int CurlTransfer::OnPrereq(void* self, char*, char*, int, int) {
 }
 
 Status CurlTransfer::TooLarge() const {
-  return Status::Unavailable(url(), "response larger than " +
-                                        std::to_string(request_.max_bytes) +
-                                        " bytes");
+  return Status::Unavailable(
+      url(),
+      "response larger than " + std::to_string(request_.max_bytes) + " bytes");
 }
 
 Result<HttpResponse> CurlTransfer::TakeResult(CURLcode code) {
@@ -193,9 +198,8 @@ Result<HttpResponse> CurlTransfer::TakeResult(CURLcode code) {
   response_.status = status;
   response_.not_modified = status == 304;
   curl_off_t retry_after = 0;
-  if (saw_retry_after_ &&
-      curl_easy_getinfo(easy_, CURLINFO_RETRY_AFTER, &retry_after) ==
-          CURLE_OK) {
+  if (saw_retry_after_ && curl_easy_getinfo(easy_, CURLINFO_RETRY_AFTER,
+                                            &retry_after) == CURLE_OK) {
     response_.retry_after = std::chrono::seconds(retry_after);
   }
   return std::move(response_);

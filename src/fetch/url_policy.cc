@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <string>
 
@@ -24,8 +26,11 @@ std::string GetPart(CURLU* url, CURLUPart part) {
   return owned ? std::string(owned.get()) : std::string();
 }
 
-bool IsLoopbackName(const std::string& host) {
-  // curl_url lowercases the host name and keeps IPv6 brackets.
+bool IsLoopbackName(std::string host) {
+  // curl_url keeps the host's case and IPv6 brackets.
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
   return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
 }
 
@@ -51,9 +56,9 @@ Status CheckUrlAllowed(std::string_view url, bool allow_insecure) {
   std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
   const std::string text(url);
   // A URL with an embedded NUL would be cut short by curl: refuse it.
-  const bool parses = parsed && text.find('\0') == std::string::npos &&
-                      curl_url_set(parsed.get(), CURLUPART_URL, text.c_str(),
-                                   0) == CURLUE_OK;
+  const bool parses =
+      parsed && text.find('\0') == std::string::npos &&
+      curl_url_set(parsed.get(), CURLUPART_URL, text.c_str(), 0) == CURLUE_OK;
   if (parses && IsAllowed(parsed.get(), allow_insecure)) return Status::Ok();
   return Status::InvalidArgument(url, "scheme or host not allowed");
 }

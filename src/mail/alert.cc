@@ -320,9 +320,9 @@ std::string FormatAddressList(const std::vector<std::string>& addresses,
 std::string CleanMessageId(std::string_view id) {
   std::string out;
   for (char c : id) {
-    if (c > 0x20 && c < 0x7f && c != '<' && c != '>' && c != '"' &&
-        c != '\\' && c != '(' && c != ')' && c != ',' && c != ';' &&
-        c != ':' && c != '[' && c != ']') {
+    if (c > 0x20 && c < 0x7f && c != '<' && c != '>' && c != '"' && c != '\\' &&
+        c != '(' && c != ')' && c != ',' && c != ';' && c != ':' && c != '[' &&
+        c != ']') {
       out.push_back(c);
     }
   }
@@ -357,15 +357,15 @@ std::string Headers(const AlertInput& input, std::string_view subject,
   if (std::string item = ItemHeader(input.item); !item.empty()) {
     add("X-Lexwatch-Item", item);
   }
-  add("Content-Type", "multipart/alternative;\r\n boundary=\"" +
-                          std::string(boundary) + "\"");
+  add("Content-Type",
+      "multipart/alternative;\r\n boundary=\"" + std::string(boundary) + "\"");
   return out;
 }
 
 std::string Part(std::string_view boundary, std::string_view type,
                  std::string_view body) {
-  return "--" + std::string(boundary) + "\r\nContent-Type: " +
-         std::string(type) +
+  return "--" + std::string(boundary) +
+         "\r\nContent-Type: " + std::string(type) +
          "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"
          "\r\n" +
          QuotedPrintableEncode(body);  // Ends in CRLF: bodies do.

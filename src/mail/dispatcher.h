@@ -19,6 +19,9 @@ struct RetryPolicy {
       std::chrono::minutes(1), std::chrono::minutes(5),
       std::chrono::minutes(15), std::chrono::minutes(30),
       std::chrono::hours(1)};
+  // A message still undelivered this long after it was queued fails
+  // (Postfix's maximal_queue_lifetime).
+  std::chrono::seconds give_up_after{std::chrono::hours(5 * 24)};
   std::chrono::seconds NextWait(int attempts) const;
 };
 
@@ -29,8 +32,10 @@ struct DispatchStats {
 };
 
 // Sends what is due in the outbox. Each row is marked sending (committed)
-// before the transport is called, then sent, deferred or failed. Call from
-// one thread; the Store must be that thread's own.
+// before the transport is called, then sent, deferred or failed; rows a
+// crash left in sending are put back by Store::RecoverInterrupted at start-up
+// and resent with the same Message-ID. Call from one thread; the Store must
+// be that thread's own.
 class Dispatcher {
  public:
   Dispatcher(store::Store& store, MailTransport& transport, const Clock& clock,
@@ -40,6 +45,9 @@ class Dispatcher {
   Result<DispatchStats> RunDue(int limit = 1000);
 
  private:
+  // Sends one row and records the outcome; fails only on a store failure.
+  Status SendOne(const store::OutboxMessage& message, DispatchStats& stats);
+
   store::Store& store_;
   MailTransport& transport_;
   const Clock& clock_;

@@ -137,10 +137,9 @@ std::string EncodeWords(std::string_view value, std::size_t used) {
   std::size_t i = 0;
   while (i < value.size()) {
     std::size_t word_max = std::min(room, kEncodedWordMax);
-    std::size_t max_bytes =
-        word_max > kEncodedWordOverhead
-            ? (word_max - kEncodedWordOverhead) / 4 * 3
-            : 0;
+    std::size_t max_bytes = word_max > kEncodedWordOverhead
+                                ? (word_max - kEncodedWordOverhead) / 4 * 3
+                                : 0;
     if (max_bytes < 4) {  // Not even one character fits: start a new line.
       out.append("\r\n ");
       room = kHeaderLineMax - 1;

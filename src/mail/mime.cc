@@ -47,7 +47,8 @@ std::string Base64Encode(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   for (std::size_t i = 0; i < bytes.size(); i += 3) {
     std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (i + 1 < bytes.size())
+      n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
     if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
     out.push_back(kAlphabet[(n >> 18) & 63]);
     out.push_back(kAlphabet[(n >> 12) & 63]);
@@ -168,8 +169,8 @@ std::string CleanUtf8(std::string_view s) {
       continue;
     }
     unsigned char c = static_cast<unsigned char>(s[i]);
-    bool c1_control = len == 2 && c == 0xC2 &&
-                      static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    bool c1_control =
+        len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
     if ((len == 1 && (c < 0x20 || c == 0x7f)) || c1_control) {
       out.push_back(' ');
     } else {

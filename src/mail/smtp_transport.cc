@@ -1,6 +1,7 @@
 #include "mail/smtp_transport.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstring>
@@ -20,8 +21,7 @@ struct Upload {
 std::size_t ReadBody(char* buffer, std::size_t size, std::size_t nitems,
                      void* userdata) {
   auto* upload = static_cast<Upload*>(userdata);
-  std::size_t n =
-      std::min(size * nitems, upload->data.size() - upload->offset);
+  std::size_t n = std::min(size * nitems, upload->data.size() - upload->offset);
   std::memcpy(buffer, upload->data.data() + upload->offset, n);
   upload->offset += n;
   return n;
@@ -82,8 +82,8 @@ std::string RedactUrl(const std::string& url) {
   std::size_t scheme = url.find("://");
   std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
   std::size_t slash = url.find('/', start);
-  std::size_t at = url.rfind('@', slash == std::string::npos ? url.size() - 1
-                                                             : slash);
+  std::size_t at =
+      url.rfind('@', slash == std::string::npos ? url.size() - 1 : slash);
   if (at == std::string::npos || at < start) return url;
   return url.substr(0, start) + url.substr(at + 1);
 }
@@ -108,8 +108,23 @@ Result<std::string> Classify(CURLcode rc, long code, const Transcript& t,
 
 struct SmtpTransport::Connection {
   CURL* curl = curl_easy_init();
+
   ~Connection() {
     if (curl != nullptr) curl_easy_cleanup(curl);
+  }
+
+  // After a failure the session may be out of step (curl 7.88 keeps it after
+  // a timeout). Never reuse it, and cut the socket first so closing does not
+  // wait for the reply to a QUIT.
+  void Discard() {
+    if (curl == nullptr) return;
+    curl_socket_t socket = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
+        socket != CURL_SOCKET_BAD) {
+      shutdown(socket, SHUT_RDWR);
+    }
+    curl_easy_cleanup(curl);
+    curl = curl_easy_init();
   }
 };
 
@@ -166,6 +181,10 @@ Result<std::string> SmtpTransport::Send(std::string_view envelope_from,
                    static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
                    static_cast<long>(options_.connect_timeout.count()));
+  // Bounds each reply wait, including the QUIT curl sends when it closes a
+  // connection (120 s by default).
+  curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+                   static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
   // The debug callback is the only way to read the server's reply text.
@@ -176,9 +195,12 @@ Result<std::string> SmtpTransport::Send(std::string_view envelope_from,
   CURLcode rc = curl_easy_perform(curl);
   long code = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  // Drop every pointer into this frame; a QUIT sent at cleanup must not
-  // call back into it.
-  curl_easy_reset(curl);
+  if (rc == CURLE_OK) {
+    // Drop every pointer into this frame but keep the connection.
+    curl_easy_reset(curl);
+  } else {
+    connection_->Discard();
+  }
   curl_slist_free_all(rcpt);
   return Classify(rc, code, transcript, errbuf, url);
 }

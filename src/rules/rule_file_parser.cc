@@ -21,6 +21,16 @@ std::string JoinSorted(const std::set<std::string>& names) {
   return out;
 }
 
+// toml++ says "Error while parsing array: ..."; fold that into our wording.
+std::string SyntaxErrorMessage(std::string_view description) {
+  constexpr std::string_view kTomlPrefix = "Error while ";
+  if (description.starts_with(kTomlPrefix)) {
+    description.remove_prefix(kTomlPrefix.size());
+    return "syntax error while " + std::string(description);
+  }
+  return "syntax error: " + std::string(description);
+}
+
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // Checks one [[rule]] table. Each field has a handler; problems become
@@ -276,7 +286,7 @@ std::vector<RuleSpec> ParseRuleFile(const RuleFile& file,
   } catch (const toml::parse_error& e) {
     diagnostics->push_back({file.path, static_cast<int>(e.source().begin.line),
                             static_cast<int>(e.source().begin.column),
-                            "syntax error: " + std::string(e.description())});
+                            SyntaxErrorMessage(e.description())});
     return rules;
   }
   std::vector<Diagnostic> found;

@@ -27,12 +27,7 @@ Status CreateParent(const std::filesystem::path& path,
   return Status::Ok();
 }
 
-// WAL lets the daemon's threads read while one writes; FULL makes a commit
-// durable before the mail it queued can be sent.
-Status Configure(sqlite3* db, const std::string& name) {
-  if (sqlite3_busy_timeout(db, kBusyTimeoutMs) != SQLITE_OK) {
-    return DbError(db, name);
-  }
+Status EnableWal(sqlite3* db, const std::string& name) {
   Statement wal(db, name, "PRAGMA journal_mode = WAL");
   Result<bool> row = wal.Step();
   if (!row.ok()) return row.status();
@@ -41,6 +36,16 @@ Status Configure(sqlite3* db, const std::string& name) {
     return Status::IoError(name,
                            "cannot use WAL journal mode (got '" + mode + "')");
   }
+  return Status::Ok();
+}
+
+// WAL lets the daemon's threads read while one writes; FULL makes a commit
+// durable before the mail it queued can be sent.
+Status Configure(sqlite3* db, const std::string& name) {
+  if (sqlite3_busy_timeout(db, kBusyTimeoutMs) != SQLITE_OK) {
+    return DbError(db, name);
+  }
+  if (Status s = EnableWal(db, name); !s.ok()) return s;
   Status s = internal::Exec(db, name,
                             "PRAGMA synchronous = FULL;"
                             "PRAGMA foreign_keys = ON;");

@@ -41,12 +41,15 @@ TEST(FoldForMatch, StripsDiacriticsComposedOrNot) {
 }
 
 TEST(FoldForMatch, AppliesCompatibilityMappings) {
-  EXPECT_EQ(FoldForMatch("\xEF\xAC\x81nance"), "finance");  // "fi" ligature.
+  EXPECT_EQ(FoldForMatch("\xEF\xAC\x81nance"), "finance");    // "fi" ligature.
   EXPECT_EQ(FoldForMatch("\xEF\xBC\xA1\xEF\xBC\xA2"), "ab");  // Full-width.
 }
 
 TEST(FoldForMatch, ReplacesInvalidUtf8InsteadOfFailing) {
-  EXPECT_EQ(FoldForMatch("a\xFF" "b\xC3"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(FoldForMatch("a\xFF"
+                         "b\xC3"),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
 }
 
 TEST(Tokenize, HyphensAndSlashesSplitWords) {

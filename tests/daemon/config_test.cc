@@ -64,7 +64,7 @@ TEST(Config, UnknownKeyIsNamedWithLineAndColumn) {
   ConfigResult r = ParseConfig(text, "lexwatch.toml");
   EXPECT_FALSE(r.config);
   EXPECT_EQ(Lines(r), std::vector<std::string>{
-                          "lexwatch.toml:27:1: unknown field 'titel' in "
+                          "lexwatch.toml:25:1: unknown field 'titel' in "
                           "[[agency]]"});
 }
 

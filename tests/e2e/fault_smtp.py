@@ -8,6 +8,7 @@ Run through aiosmtpd's own command line, like the stock Mailbox handler:
 
 Options (all optional; without them it behaves like aiosmtpd's Mailbox):
   fail_first=N    answer the first N DATA commands with 451 and store nothing
+  reject_all=1    answer every DATA command with 550 and store nothing
   delay_first=N   for the first N messages (after any failures) store the
                   message, then wait `delay` seconds before answering 250:
                   the client cannot know whether it was delivered
@@ -30,6 +31,7 @@ class FaultMailbox(Mailbox):
     def __init__(self, mail_dir, options):
         super().__init__(mail_dir)
         self.fail_first = int(options.get("fail_first", "0"))
+        self.reject_all = options.get("reject_all") == "1"
         self.delay_first = int(options.get("delay_first", "0"))
         self.delay = float(options.get("delay", "60"))
         self.marker = options.get("marker")
@@ -74,6 +76,9 @@ class FaultMailbox(Mailbox):
     async def handle_DATA(self, server, session, envelope):
         self.seen += 1
         n = self.seen
+        if self.reject_all:
+            self._log(envelope, "550")
+            return "550 5.1.1 e2e: mailbox unavailable"
         if n <= self.fail_first:
             self._log(envelope, "451")
             return "451 4.3.0 e2e: try again later"

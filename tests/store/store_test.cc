@@ -159,7 +159,7 @@ TEST_F(StoreTest, ParentThatIsAFileIsIoErrorNamingThePath) {
   Result<std::unique_ptr<Store>> store = Store::Open(DbPath());
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(store.status().IsIoError());
-  EXPECT_EQ(store.status().message(), DbPath().string() + ": File exists");
+  EXPECT_EQ(store.status().message(), DbPath().string() + ": Not a directory");
 }
 
 TEST_F(StoreTest, NewerSchemaThanKnownIsRefused) {
@@ -429,7 +429,9 @@ TEST_F(StoreTest, DueMessagesAreOldestFirstAndLimited) {
                   .ok());
   auto recipients = [&](TimePoint now, int limit) {
     std::vector<std::string> out;
-    for (const OutboxMessage& m : *store->DueMessages(now, limit)) {
+    Result<std::vector<OutboxMessage>> due = store->DueMessages(now, limit);
+    EXPECT_TRUE(due.ok());
+    for (const OutboxMessage& m : *due) {
       out.push_back(m.recipient);
     }
     return out;
@@ -593,6 +595,41 @@ TEST_F(StoreTest, TwoStoresOnOneFileWriteAndReadConcurrently) {
   EXPECT_TRUE(monotonic);
   EXPECT_EQ(*reader->ItemCount(), kItems);
   EXPECT_EQ(reader->OutboxCounts()->at(kQueued), kItems);
+}
+
+TEST_F(StoreTest, ConcurrentWritersAlertEachRecipientOnce) {
+  auto first = OpenStore();
+  auto second = OpenStore();
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  constexpr int kItems = 20;
+  // Both stores race to save the same items with the same alert, as two
+  // sources carrying one act could; BEGIN IMMEDIATE and the busy timeout
+  // serialise them and the unique key keeps one row per recipient.
+  auto save_all = [](Store* store, std::atomic<int>* inserted,
+                     std::atomic<int>* errors) {
+    for (int i = 0; i < kItems; ++i) {
+      Item item = MakeItem("s", "g" + std::to_string(i),
+                           "32024R" + std::to_string(1000 + i), "T");
+      Result<int> r =
+          store->SaveItem(item, {MakeAlert("a", {"a@x.no"})}, At(i));
+      if (r.ok()) {
+        *inserted += *r;
+      } else {
+        ++*errors;
+      }
+    }
+  };
+  std::atomic<int> inserted{0};
+  std::atomic<int> errors{0};
+  std::thread a(save_all, first.get(), &inserted, &errors);
+  std::thread b(save_all, second.get(), &inserted, &errors);
+  a.join();
+  b.join();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(inserted, kItems);
+  EXPECT_EQ(*first->ItemCount(), kItems);
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM outbox"), kItems);
 }
 
 // The migration runner, on a raw connection with made-up migrations.

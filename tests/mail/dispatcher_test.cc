@@ -1,0 +1,296 @@
+#include "mail/dispatcher.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "mail/maildir_transport.h"
+#include "mail/message.h"
+#include "mail/mime_test_util.h"
+#include "mail/smtp_test_server.h"
+#include "mail/smtp_transport.h"
+#include "mail/temp_dir.h"
+
+namespace lexwatch::mail {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace ::lexwatch::mail::testing;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+constexpr char kFrom[] = "lexwatch@oslo.kommune.no";
+constexpr char kTo[] = "postmottak@vav.oslo.kommune.no";
+const TimePoint kStart = FromUnixSeconds(1782813600);
+
+TEST(RetryPolicy, WaitsGrowThenStayAtTheLast) {
+  RetryPolicy policy;
+  EXPECT_EQ(policy.NextWait(0), minutes(1));
+  EXPECT_EQ(policy.NextWait(1), minutes(1));
+  EXPECT_EQ(policy.NextWait(2), minutes(5));
+  EXPECT_EQ(policy.NextWait(4), minutes(30));
+  EXPECT_EQ(policy.NextWait(5), minutes(60));
+  EXPECT_EQ(policy.NextWait(500), minutes(60));
+  policy.waits.clear();
+  EXPECT_EQ(policy.NextWait(3), minutes(60));
+}
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<store::Store>> opened =
+        store::Store::Open(dir_.path() / "state" / "lexwatch.db");
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened.value());
+  }
+
+  // Queues one alert for kTo and returns its outbox id.
+  std::int64_t Queue(const std::string& celex = "32026R0001") {
+    AlertInput input;
+    input.item.source = "eurlex-oj-l";
+    input.item.title = "Forordning om drikkevann";
+    input.item.celex = celex;
+    input.agency_id = "vav";
+    input.agency_name = "Vann- og avløpsetaten";
+    input.to = {kTo};
+    input.from = kFrom;
+    input.date = clock_.Now();
+    input.message_id = MakeMessageId(input.item.Key(), "vav", "lw.test");
+    RenderedMessage rendered = RenderAlert(input);
+    store::NewAlert alert{
+        "vav", {kTo}, rendered.message_id, rendered.bytes, "drikkevann"};
+    Result<int> saved = store_->SaveItem(input.item, {alert}, clock_.Now());
+    EXPECT_TRUE(saved.ok()) << saved.status().ToString();
+    Result<std::vector<store::OutboxMessage>> due =
+        store_->DueMessages(clock_.Now(), 100);
+    EXPECT_TRUE(due.ok());
+    for (const store::OutboxMessage& m : *due) {
+      if (m.item_key == input.item.Key()) {
+        messages_[m.id] = rendered.bytes;
+        return m.id;
+      }
+    }
+    ADD_FAILURE() << "queued message not found";
+    return 0;
+  }
+
+  store::OutboxMessage Row(std::int64_t id) {
+    Result<std::optional<store::OutboxMessage>> row = store_->GetMessage(id);
+    EXPECT_TRUE(row.ok() && row->has_value());
+    return row.ok() && row->has_value() ? **row : store::OutboxMessage{};
+  }
+
+  DispatchStats Run(Dispatcher& dispatcher) {
+    Result<DispatchStats> stats = dispatcher.RunDue();
+    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+    return stats.ok() ? *stats : DispatchStats{};
+  }
+
+  std::vector<std::filesystem::path> Delivered() {
+    return ListFiles(dir_.path() / "maildir" / kTo / "new");
+  }
+  std::vector<std::filesystem::path> DeliveredBySmtp() {
+    return ListFiles(dir_.path() / "smtp" / "new");
+  }
+
+  TempDir dir_;
+  FakeClock clock_{kStart};
+  std::unique_ptr<store::Store> store_;
+  std::map<std::int64_t, std::string> messages_;
+};
+
+SmtpOptions Loopback(const SmtpTestServer& server) {
+  SmtpOptions options;
+  options.url = server.url();
+  options.starttls = false;
+  options.timeout = seconds(20);
+  return options;
+}
+
+TEST_F(DispatcherTest, SendsQueuedMessageAndRecordsTheReply) {
+  std::int64_t id = Queue();
+  MaildirTransport transport(dir_.path() / "maildir");
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom);
+
+  DispatchStats stats = Run(dispatcher);
+  EXPECT_EQ(stats.sent, 1);
+  EXPECT_EQ(stats.deferred, 0);
+  EXPECT_EQ(stats.failed, 0);
+  std::vector<std::filesystem::path> files = Delivered();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(ReadFile(files[0]), messages_[id]);
+  store::OutboxMessage row = Row(id);
+  EXPECT_EQ(row.state, store::kSent);
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_EQ(row.last_reply, "delivered to " + files[0].string());
+  EXPECT_EQ(row.sent_at, ToUnixSeconds(kStart));
+  // Nothing is due any more.
+  EXPECT_EQ(Run(dispatcher).sent, 0);
+  EXPECT_EQ(Delivered().size(), 1u);
+}
+
+TEST_F(DispatcherTest, DefersTemporaryFailureAndSendsWhenDue) {
+  auto server = SmtpTestServer::StartFault(
+      dir_.path() / "smtp", {"--rcpt-code", "451", "--fail-times", "1"});
+  ASSERT_TRUE(server->ready());
+  std::int64_t id = Queue();
+  SmtpTransport transport(Loopback(*server));
+  RetryPolicy policy;
+  policy.waits = {minutes(2), minutes(10)};
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom, policy);
+
+  DispatchStats first = Run(dispatcher);
+  EXPECT_EQ(first.deferred, 1);
+  EXPECT_EQ(first.sent, 0);
+  store::OutboxMessage row = Row(id);
+  EXPECT_EQ(row.state, store::kDeferred);
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_EQ(row.next_attempt, ToUnixSeconds(kStart + minutes(2)));
+  EXPECT_EQ(row.last_reply,
+            server->url() + ": 451 4.3.0 Try again later (RCPT failed: 451)");
+
+  clock_.Advance(minutes(1));  // Not yet due.
+  DispatchStats early = Run(dispatcher);
+  EXPECT_EQ(early.sent + early.deferred + early.failed, 0);
+
+  clock_.Advance(minutes(1));
+  EXPECT_EQ(Run(dispatcher).sent, 1);
+  row = Row(id);
+  EXPECT_EQ(row.state, store::kSent);
+  EXPECT_EQ(row.attempts, 2);
+  EXPECT_THAT(row.last_reply, HasSubstr("250 2.0.0 Ok: queued as"));
+  std::vector<std::filesystem::path> files = DeliveredBySmtp();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(ReadFile(files[0]), messages_[id]);
+}
+
+TEST_F(DispatcherTest, NextWaitGrowsWithAttempts) {
+  auto server =
+      SmtpTestServer::StartFault(dir_.path() / "smtp", {"--rcpt-code", "451"});
+  ASSERT_TRUE(server->ready());
+  std::int64_t id = Queue();
+  SmtpTransport transport(Loopback(*server));
+  RetryPolicy policy;
+  policy.waits = {minutes(2), minutes(10)};
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom, policy);
+  EXPECT_EQ(Run(dispatcher).deferred, 1);
+  clock_.Advance(minutes(2));
+  EXPECT_EQ(Run(dispatcher).deferred, 1);
+  EXPECT_EQ(Row(id).attempts, 2);
+  EXPECT_EQ(Row(id).next_attempt, ToUnixSeconds(clock_.Now() + minutes(10)));
+}
+
+TEST_F(DispatcherTest, MarksPermanentRejectionFailed) {
+  auto server =
+      SmtpTestServer::StartFault(dir_.path() / "smtp", {"--rcpt-code", "550"});
+  ASSERT_TRUE(server->ready());
+  std::int64_t id = Queue();
+  SmtpTransport transport(Loopback(*server));
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom);
+
+  DispatchStats stats = Run(dispatcher);
+  EXPECT_EQ(stats.failed, 1);
+  store::OutboxMessage row = Row(id);
+  EXPECT_EQ(row.state, store::kFailed);
+  EXPECT_EQ(
+      row.last_reply,
+      server->url() + ": 550 5.1.1 Mailbox unavailable (RCPT failed: 550)");
+  clock_.Advance(std::chrono::hours(2));
+  EXPECT_EQ(Run(dispatcher).failed, 0);  // Never retried.
+}
+
+TEST_F(DispatcherTest, GivesUpAfterTheQueueLifetime) {
+  auto server =
+      SmtpTestServer::StartFault(dir_.path() / "smtp", {"--rcpt-code", "451"});
+  ASSERT_TRUE(server->ready());
+  std::int64_t id = Queue();
+  SmtpTransport transport(Loopback(*server));
+  RetryPolicy policy;
+  policy.waits = {minutes(30)};
+  policy.give_up_after = std::chrono::hours(1);
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom, policy);
+  EXPECT_EQ(Run(dispatcher).deferred, 1);
+  clock_.Advance(minutes(30));
+  EXPECT_EQ(Run(dispatcher).deferred, 1);
+  clock_.Advance(minutes(30));
+  EXPECT_EQ(Run(dispatcher).failed, 1);
+  store::OutboxMessage row = Row(id);
+  EXPECT_EQ(row.state, store::kFailed);
+  EXPECT_EQ(row.last_reply,
+            "gave up after 3 attempts: " + server->url() +
+                ": 451 4.3.0 Try again later (RCPT failed: 451)");
+}
+
+TEST_F(DispatcherTest, ResendsInterruptedMessageWithTheSameMessageId) {
+  std::int64_t id = Queue();
+  std::string message_id = Row(id).message_id;
+  // A crash after the row was marked sending.
+  ASSERT_TRUE(store_->MarkSending(id, clock_.Now()).ok());
+  MaildirTransport transport(dir_.path() / "maildir");
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom);
+  EXPECT_EQ(Run(dispatcher).sent, 0);  // Not due while in sending.
+
+  Result<int> recovered = store_->RecoverInterrupted();
+  ASSERT_TRUE(recovered.ok());
+  EXPECT_EQ(*recovered, 1);
+  EXPECT_EQ(Run(dispatcher).sent, 1);
+  std::vector<std::filesystem::path> files = Delivered();
+  ASSERT_EQ(files.size(), 1u);
+  std::string delivered = ReadFile(files[0]);
+  EXPECT_EQ(delivered, messages_[id]);
+  EXPECT_EQ(RawHeader(SplitMessage(delivered).first, "Message-ID"),
+            "<" + message_id + ">");
+  EXPECT_EQ(Row(id).attempts, 2);
+}
+
+TEST_F(DispatcherTest, SendsOnlyUpToTheLimit) {
+  Queue("32026R0001");
+  Queue("32026R0002");
+  Queue("32026R0003");
+  MaildirTransport transport(dir_.path() / "maildir");
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom);
+  Result<DispatchStats> stats = dispatcher.RunDue(2);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->sent, 2);
+  EXPECT_EQ(Delivered().size(), 2u);
+  EXPECT_EQ(Run(dispatcher).sent, 1);
+}
+
+// Accepts every message but first deletes the row being sent behind the
+// store's back, so recording the outcome fails.
+class RowDeletingTransport final : public MailTransport {
+ public:
+  explicit RowDeletingTransport(std::filesystem::path db)
+      : db_(std::move(db)) {}
+  Result<std::string> Send(std::string_view, std::string_view,
+                           std::string_view) override {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, "DELETE FROM outbox WHERE state = 'sending'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    ++sends;
+    return std::string("250 ok");
+  }
+  int sends = 0;
+
+ private:
+  std::filesystem::path db_;
+};
+
+TEST_F(DispatcherTest, StoreFailureStopsTheRunAndIsReturned) {
+  std::int64_t first = Queue("32026R0001");
+  std::int64_t second = Queue("32026R0002");
+  RowDeletingTransport transport(dir_.path() / "state" / "lexwatch.db");
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom);
+  Result<DispatchStats> stats = dispatcher.RunDue();
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().message(),
+            "outbox message " + std::to_string(first));
+  EXPECT_EQ(transport.sends, 1);
+  EXPECT_EQ(Row(second).state, store::kQueued);
+}
+
+}  // namespace
+}  // namespace lexwatch::mail
