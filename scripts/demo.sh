@@ -13,9 +13,8 @@ echo "== Resetting demo-state/ (the database) and demo-out/ (delivered mail)"
 rm -rf demo-state demo-out
 
 lexwatch="${BUILD_DIR:-build}/lexwatch"
-config="$(pwd)/config/demo.toml"
-echo "== $lexwatch run --once --config $config"
-"$lexwatch" run --once --config "$config"
+echo "== $lexwatch run --once --config config/demo.toml"
+"$lexwatch" run --once --config config/demo.toml
 
 echo
 echo "== Delivered mail"

@@ -69,9 +69,9 @@ std::string FormatTime(const std::optional<long long>& t) {
   return buf;
 }
 
-nlohmann::json ItemJson(const Item& item,
-                        const std::vector<rules::MatchReason>& reasons) {
-  nlohmann::json matches = nlohmann::json::array();
+nlohmann::ordered_json ItemJson(
+    const Item& item, const std::vector<rules::MatchReason>& reasons) {
+  nlohmann::ordered_json matches = nlohmann::ordered_json::array();
   for (const rules::MatchReason& r : reasons) {
     matches.push_back({{"rule", r.rule_id},
                        {"topic", r.topic},
@@ -79,8 +79,8 @@ nlohmann::json ItemJson(const Item& item,
                        {"terms", r.terms}});
   }
   return {{"id", item.Key()},
-          {"celex", item.celex.empty() ? nlohmann::json(nullptr)
-                                       : nlohmann::json(item.celex)},
+          {"celex", item.celex.empty() ? nlohmann::ordered_json(nullptr)
+                                       : nlohmann::ordered_json(item.celex)},
           {"title", item.title},
           {"link", item.link},
           {"matches", matches}};
@@ -148,7 +148,7 @@ int Match(const std::string& config_path, const std::vector<std::string>& files,
       if (json) {
         out << ItemJson(item, reasons)
                    .dump(-1, ' ', false,
-                         nlohmann::json::error_handler_t::replace)
+                         nlohmann::ordered_json::error_handler_t::replace)
             << '\n';
       } else {
         PrintItemText(item, reasons, out);

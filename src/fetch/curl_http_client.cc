@@ -192,7 +192,6 @@ int CurlHttpClient::Impl::OnCloseSocket(void* self, curl_socket_t fd) {
   if (it == impl->sockets_.end() || !it->second->owned) return ::close(fd);
   error_code ec;
   // Closing cancels the socket's waits; their handlers find it gone.
-  (void)::dup(fd);
   std::get<asio::ip::tcp::socket>(it->second->handle).close(ec);
   impl->sockets_.erase(it);
   return ec ? -1 : 0;

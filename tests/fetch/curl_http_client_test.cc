@@ -500,14 +500,23 @@ TEST_F(CurlHttpClientTest, DestroyedClientRunsNoCallback) {
   int calls = 0;
   client->Fetch(Request("/slow"), [&](Result<HttpResponse>) { ++calls; });
   client->Fetch(Request("/slow"), [&](Result<HttpResponse>) { ++calls; });
-  boost::asio::steady_timer destroy(io_, 200ms);
-  destroy.async_wait([&](const boost::system::error_code&) { client.reset(); });
-  boost::asio::steady_timer settle(io_, 500ms);
-  settle.async_wait([&](const boost::system::error_code&) { io_.stop(); });
+  // Destroy the client once both requests are in flight, then give any
+  // stray handler time to run.
+  boost::asio::steady_timer timer(io_);
+  std::function<void()> check = [&] {
+    if (server_.requests().size() < 2) {
+      timer.expires_after(10ms);
+      timer.async_wait([&](const boost::system::error_code&) { check(); });
+      return;
+    }
+    client.reset();
+    timer.expires_after(300ms);
+    timer.async_wait([&](const boost::system::error_code&) { io_.stop(); });
+  };
+  check();
   Run();
   EXPECT_EQ(client, nullptr);
   EXPECT_EQ(calls, 0);
-  EXPECT_EQ(server_.requests().size(), 2u);
 }
 
 TEST_F(CurlHttpClientTest, ClientMayBeDestroyedInsideACallback) {
@@ -515,15 +524,17 @@ TEST_F(CurlHttpClientTest, ClientMayBeDestroyedInsideACallback) {
   server_.Serve("/slow", Reply().WithBody("slow").Delayed(5s));
   auto client = std::make_unique<CurlHttpClient>(io_, Options());
   std::vector<std::string> calls;
+  boost::asio::steady_timer settle(io_);
   client->Fetch(Request("/slow"),
                 [&](Result<HttpResponse>) { calls.push_back("slow"); });
   client->Fetch(Request("/fast"), [&](Result<HttpResponse> r) {
     calls.push_back(r.ok() ? r->body : r.status().ToString());
     client.reset();
+    settle.expires_after(300ms);
+    settle.async_wait([&](const boost::system::error_code&) { io_.stop(); });
   });
-  boost::asio::steady_timer settle(io_, 1s);
-  settle.async_wait([&](const boost::system::error_code&) { io_.stop(); });
   Run();
+  EXPECT_EQ(client, nullptr);
   EXPECT_EQ(calls, (std::vector<std::string>{"fast"}));
 }
 

@@ -1,0 +1,147 @@
+#include "cli/commands.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace lexwatch::cli {
+namespace {
+
+// A config and rules directory in a fresh temporary directory.
+class CommandsTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(testing::TempDir()) /
+           ("commands_test_" + std::to_string(::getpid()) + "_" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "rules");
+    Write("lexwatch.toml", R"(state_dir = "state"
+rules_dir = "rules"
+contact = "ops@example.org"
+[mail]
+transport = "maildir"
+maildir = "out"
+from = "lexwatch@example.org"
+[[source]]
+name = "oj-l"
+url = "https://eur-lex.europa.eu/EN/display-feed.rss?rssId=222"
+[[agency]]
+id = "vav"
+name = "Vann- og avløpsetaten"
+addresses = ["vav@example.org"]
+)");
+    Write("rules/water.toml", R"([[rule]]
+id = "water-drinking"
+topic = "water"
+agencies = ["vav"]
+description = "Drinking water"
+any = ["drinking water", "drikkevann"]
+)");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+  std::string Config() const { return (dir_ / "lexwatch.toml").string(); }
+
+  std::filesystem::path dir_;
+};
+
+constexpr char kFeed[] = R"(<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel xmlns:dc="http://purl.org/dc/elements/1.1/">
+<title>Acts of the Official Journal L</title>
+<item><title>CELEX:32020L2184: Directive (EU) 2020/2184 on the quality of drinking water</title>
+<link>https://eur-lex.europa.eu/./legal-content/AUTO/?uri=CELEX:32020L2184</link>
+<guid>https://eur-lex.europa.eu/./legal-content/AUTO/?uri=CELLAR:1</guid></item>
+<item><title>Nyheter om fiskekvoter</title><guid>x-2</guid></item>
+</channel></rss>)";
+
+TEST_F(CommandsTest, CheckAcceptsAValidSetUp) {
+  std::ostringstream out, err;
+  EXPECT_EQ(Check(Config(), out, err), kExitOk);
+  EXPECT_EQ(err.str(), "");
+  EXPECT_NE(out.str().find(": ok: 1 sources, 1 agencies, 1 rules"),
+            std::string::npos);
+}
+
+TEST_F(CommandsTest, CheckNamesTheBadRuleFieldByPosition) {
+  Write("rules/water.toml", R"([[rule]]
+id = "water-drinking"
+topic = "water"
+agencies = ["vav"]
+titel = "x"
+any = ["drinking water"]
+)");
+  std::ostringstream out, err;
+  EXPECT_EQ(Check(Config(), out, err), kExitInvalid);
+  EXPECT_EQ(err.str(), (dir_ / "rules/water.toml").string() +
+                           ":5:1: unknown field 'titel' in rule "
+                           "'water-drinking'\n");
+}
+
+TEST_F(CommandsTest, MatchJsonFollowsTheContract) {
+  std::istringstream in(kFeed);
+  std::ostringstream out, err;
+  EXPECT_EQ(Match(Config(), {"-"}, true, in, out, err), kExitOk) << err.str();
+  std::istringstream lines(out.str());
+  std::string first, second, extra;
+  ASSERT_TRUE(std::getline(lines, first));
+  ASSERT_TRUE(std::getline(lines, second));
+  EXPECT_FALSE(std::getline(lines, extra));
+  nlohmann::json a = nlohmann::json::parse(first);
+  EXPECT_EQ(a["id"], "celex:32020L2184");
+  EXPECT_EQ(a["celex"], "32020L2184");
+  EXPECT_EQ(a["title"],
+            "Directive (EU) 2020/2184 on the quality of drinking water");
+  EXPECT_EQ(
+      a["link"],
+      "https://eur-lex.europa.eu/legal-content/AUTO/?uri=CELEX:32020L2184");
+  ASSERT_EQ(a["matches"].size(), 1u);
+  EXPECT_EQ(a["matches"][0]["rule"], "water-drinking");
+  EXPECT_EQ(a["matches"][0]["topic"], "water");
+  EXPECT_EQ(a["matches"][0]["agencies"], nlohmann::json({"vav"}));
+  EXPECT_EQ(a["matches"][0]["terms"], nlohmann::json({"drinking water"}));
+  nlohmann::json b = nlohmann::json::parse(second);
+  EXPECT_TRUE(b["celex"].is_null());
+  EXPECT_TRUE(b["matches"].empty());
+}
+
+TEST_F(CommandsTest, MatchTextExplainsWhy) {
+  std::istringstream in(kFeed);
+  std::ostringstream out, err;
+  EXPECT_EQ(Match(Config(), {"-"}, false, in, out, err), kExitOk);
+  EXPECT_NE(out.str().find("MATCH water-drinking [water] -> vav\n"
+                           "        because \"drinking water\" in title\n"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("no rule matched"), std::string::npos);
+}
+
+TEST_F(CommandsTest, MatchReportsABrokenFeedByName) {
+  Write("broken.rss", "<rss><channel><item><title>x</title></channel></rss>");
+  std::istringstream in;
+  std::ostringstream out, err;
+  std::string path = (dir_ / "broken.rss").string();
+  EXPECT_EQ(Match(Config(), {path}, false, in, out, err), kExitInvalid);
+  EXPECT_EQ(err.str().rfind(path + ": XML error at offset ", 0), 0u)
+      << err.str();
+}
+
+TEST_F(CommandsTest, StatusBeforeAnyPollSaysSo) {
+  std::ostringstream out, err;
+  EXPECT_EQ(Status(Config(), out, err), kExitOk) << err.str();
+  EXPECT_NE(out.str().find("  oj-l: not polled yet\n"), std::string::npos)
+      << out.str();
+  EXPECT_NE(
+      out.str().find("Outbox: queued=0 sending=0 deferred=0 sent=0 failed=0\n"),
+      std::string::npos);
+}
+
+}  // namespace
+}  // namespace lexwatch::cli
