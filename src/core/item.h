@@ -16,7 +16,8 @@ struct Item {
   std::string summary;  // <description>/<summary>, HTML reduced to text.
   std::string link;     // http(s) only; empty when the feed gave none.
   std::string author;   // <dc:creator>/<author>, trailing commas trimmed.
-  std::string language;  // BCP 47 primary tag in lower case ("en", "nb"), or "".
+  std::string
+      language;  // BCP 47 primary tag in lower case ("en", "nb"), or "".
   // Unix seconds; nullopt when the item carries no date (EUR-Lex proposals).
   std::optional<long long> published;
 

@@ -20,7 +20,9 @@ class [[nodiscard]] Result {
 
   bool ok() const { return std::holds_alternative<T>(data_); }
   // The error; Status::Ok() when a value is held.
-  Status status() const { return ok() ? Status::Ok() : std::get<Status>(data_); }
+  Status status() const {
+    return ok() ? Status::Ok() : std::get<Status>(data_);
+  }
 
   T& value() & { return std::get<T>(data_); }
   const T& value() const& { return std::get<T>(data_); }

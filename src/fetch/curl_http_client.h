@@ -1,9 +1,8 @@
 #ifndef LEXWATCH_FETCH_CURL_HTTP_CLIENT_H_
 #define LEXWATCH_FETCH_CURL_HTTP_CLIENT_H_
 
-#include <memory>
-
 #include <boost/asio/io_context.hpp>
+#include <memory>
 
 #include "fetch/http_client.h"
 

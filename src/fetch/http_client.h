@@ -17,14 +17,14 @@ struct HttpRequest {
   // If-Modified-Since when not empty.
   std::string etag;
   std::string last_modified;
-  std::chrono::seconds timeout{60};        // Whole transfer.
+  std::chrono::seconds timeout{60};  // Whole transfer.
   std::chrono::seconds connect_timeout{20};
   // Cap on the body after decompression; a larger body is an error.
   std::size_t max_bytes = 32u << 20;
 };
 
 struct HttpResponse {
-  long status = 0;  // HTTP status; 200 for a file:// read.
+  long status = 0;            // HTTP status; 200 for a file:// read.
   bool not_modified = false;  // 304.
   std::string body;           // Decompressed.
   std::string content_type;
