@@ -97,6 +97,21 @@ TEST_F(DefaultRules, DeMinimisRegulationGoesToStateAid) {
             Agencies{"uke"});
 }
 
+// The GBER amendment also amends the fisheries block exemption; the fisheries
+// exclusion of the general state-aid rule must not hide it.
+TEST_F(DefaultRules, BlockExemptionAmendmentNamingFisheriesGoesToStateAid) {
+  EXPECT_EQ(
+      Route("Commission Regulation (EU) 2023/1315 of 23 June 2023 amending "
+            "Regulation (EU) No 651/2014 declaring certain categories of aid "
+            "compatible with the internal market in application of Articles "
+            "107 and 108 of the Treaty and Regulation (EU) 2022/2473 declaring "
+            "certain categories of aid to undertakings active in the "
+            "production, processing and marketing of fishery and aquaculture "
+            "products compatible with the internal market in application of "
+            "Articles 107 and 108 of the Treaty (Text with EEA relevance)"),
+      Agencies{"uke"});
+}
+
 TEST_F(DefaultRules, AlternativeFuelsRegulationGoesToUrbanEnvironment) {
   EXPECT_EQ(Route("Regulation (EU) 2023/1804 of the European Parliament and of "
                   "the Council of 13 September 2023 on the deployment of "
