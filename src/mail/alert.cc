@@ -74,11 +74,27 @@ std::string DisplayTitle(const Item& item) {
   return title;
 }
 
+// The rule files' topic ids in the words the agencies use.
+std::string NorwegianTopic(const std::string& topic) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"planning", "plan og bygg"},
+      {"procurement", "offentlige anskaffelser"},
+      {"state-aid", "offentlig støtte"},
+      {"water", "vann og avløp"},
+      {"transport", "samferdsel"},
+      {"sustainability", "klima og bærekraft"},
+  };
+  for (const auto& [id, name] : kNames) {
+    if (topic == id) return name;
+  }
+  return CleanUtf8(topic);
+}
+
 ReasonView MakeReasonView(const rules::MatchReason& reason) {
   ReasonView view;
   view.heading = CleanUtf8(reason.description.empty() ? reason.rule_id
                                                       : reason.description);
-  view.topic = CleanUtf8(reason.topic);
+  view.topic = NorwegianTopic(reason.topic);
   for (std::size_t i = 0; i < reason.terms.size(); ++i) {
     std::string hit = "«" + CleanUtf8(reason.terms[i]) + "»";
     if (i < reason.fields.size()) {
@@ -107,7 +123,7 @@ AlertView MakeView(const AlertInput& input) {
   std::vector<std::string> topics;
   for (const rules::MatchReason& reason : input.reasons) {
     view.reasons.push_back(MakeReasonView(reason));
-    std::string topic = CleanUtf8(reason.topic);
+    std::string topic = NorwegianTopic(reason.topic);
     if (topic.empty()) continue;
     if (std::find(topics.begin(), topics.end(), topic) != topics.end()) {
       continue;

@@ -226,6 +226,15 @@ TEST(RenderAlert, SameInputGivesIdenticalBytes) {
   EXPECT_NE(RenderAlert(input).bytes, RenderAlert(other).bytes);
 }
 
+TEST(RenderAlert, KnownTopicsAreNamedInNorwegian) {
+  AlertInput input = SampleInput();
+  input.reasons[0].topic = "state-aid";
+  Rendered r = Render(input);
+  EXPECT_EQ(r.message.subject.rfind("[lexwatch] offentlig støtte: ", 0), 0u)
+      << r.message.subject;
+  EXPECT_THAT(PartText(r, 0), HasSubstr("(tema: offentlig støtte)\r\n"));
+}
+
 TEST(RenderAlert, PlainPartExplainsTheMatchInNorwegian) {
   Rendered r = Render(SampleInput());
   std::string text = PartText(r, 0);
