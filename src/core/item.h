@@ -28,6 +28,14 @@ struct Item {
   // "recommendation", "proposal", "communication", "judgment", "corrigendum",
   // "eea-decision", "other"; empty without CELEX.
   std::string doc_type;
+  // EEA Joint Committee decisions: the annex of the EEA Agreement amended,
+  // as a Roman numeral and its subject, e.g. "XX Environment"; "" otherwise.
+  std::string eea_annex;
+
+  // Metadata that only some sources provide (CELLAR): EuroVoc descriptors
+  // in English, and the "Text with EEA relevance" flag.
+  std::vector<std::string> eurovoc;
+  std::optional<bool> eea_relevant;
 
   // The identity of the act: "celex:<CELEX>" when known, else
   // "guid:<source>:<guid or link or title>". Two feeds carrying the same act
