@@ -66,7 +66,23 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(state, next_attempt);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1};
+// v2: the item fields rules can scope on (EEA annex, EuroVoc descriptors,
+// the EEA-relevance flag), so a backtest replays what the live matcher saw;
+// and a small key/value table for daemon state that `status` shows (rules
+// loaded, last reload error).
+constexpr char kSchemaV2[] = R"sql(
+ALTER TABLE items ADD COLUMN eea_annex TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN eurovoc TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN eea_relevant INTEGER;
+CREATE INDEX items_by_first_seen ON items(first_seen);
+CREATE TABLE daemon_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated INTEGER NOT NULL
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 
 Result<long long> UserVersion(sqlite3* db, std::string_view path) {
   Statement stmt(db, path, "PRAGMA user_version");

@@ -5,6 +5,7 @@
 #include <system_error>
 #include <utility>
 
+#include "store/item_codec.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 
@@ -57,9 +58,15 @@ Status Configure(sqlite3* db, const std::string& name) {
 // in when a later sighting has them. first_source and first_seen stay.
 constexpr char kUpsertItem[] = R"sql(
 INSERT INTO items (key, celex, doc_type, title, summary, link, author,
-                   language, published, first_source, first_seen, last_seen)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+                   language, published, first_source, first_seen, last_seen,
+                   eea_annex, eurovoc, eea_relevant)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14)
 ON CONFLICT (key) DO UPDATE SET
+  eea_annex = CASE WHEN excluded.eea_annex <> '' THEN excluded.eea_annex
+                   ELSE eea_annex END,
+  eurovoc = CASE WHEN excluded.eurovoc <> '' THEN excluded.eurovoc
+                 ELSE eurovoc END,
+  eea_relevant = COALESCE(excluded.eea_relevant, eea_relevant),
   title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END,
   summary = CASE WHEN excluded.summary <> '' THEN excluded.summary
                  ELSE summary END,
@@ -83,7 +90,11 @@ Status UpsertItem(sqlite3* db, const std::string& name, const std::string& key,
       .Bind(8, item.language)
       .Bind(9, item.published)
       .Bind(10, item.source)
-      .Bind(11, now);
+      .Bind(11, now)
+      .Bind(12, item.eea_annex)
+      .Bind(13, internal::JoinLines(item.eurovoc))
+      .Bind(14, item.eea_relevant ? std::optional<long long>(*item.eea_relevant)
+                                  : std::nullopt);
   return stmt.Run();
 }
 

@@ -59,6 +59,13 @@ struct OutboxMessage {
   std::optional<long long> last_attempt;
 };
 
+// An item from the archive, as the matcher saw it when it arrived.
+struct ArchivedItem {
+  std::string key;
+  Item item;                 // source is the first source that carried it.
+  long long first_seen = 0;  // Unix seconds.
+};
+
 // A rendered alert for one agency about one item, to queue for each of the
 // agency's recipients.
 struct NewAlert {
@@ -111,6 +118,16 @@ class Store {
                       TimePoint next_attempt);
   Status MarkFailed(std::int64_t id, const std::string& reply, TimePoint now);
   Result<std::optional<OutboxMessage>> GetMessage(std::int64_t id);
+
+  // Items first seen at or after `since` (all when nullopt), oldest first.
+  Result<std::vector<ArchivedItem>> ListItems(std::optional<TimePoint> since);
+
+  // Small named values the daemon records for `status` (rules loaded, last
+  // reload error). PutState overwrites.
+  Status PutState(const std::string& key, const std::string& value,
+                  TimePoint now);
+  // Every stored value by key.
+  Result<std::map<std::string, std::string>> GetStates();
 
   // Outbox row counts by state (every state present, zero when none).
   Result<std::map<std::string, long long>> OutboxCounts();
