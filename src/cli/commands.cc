@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "daemon/backtest.h"
 #include "daemon/config.h"
 #include "daemon/daemon.h"
 #include "daemon/logging.h"
@@ -111,6 +112,27 @@ void PrintItemText(const Item& item,
   }
 }
 
+std::optional<long long> StateTime(
+    const std::map<std::string, std::string>& states, const std::string& key) {
+  auto it = states.find(key);
+  if (it == states.end() || it->second.empty()) return std::nullopt;
+  return std::stoll(it->second);
+}
+
+void PrintRulesState(const std::map<std::string, std::string>& states,
+                     std::ostream& out) {
+  auto count = states.find("rules.count");
+  if (count == states.end()) return;
+  out << "Rules: " << count->second << " loaded at "
+      << FormatTime(StateTime(states, "rules.loaded_at")) << '\n';
+  auto error = states.find("rules.error");
+  if (error != states.end() && !error->second.empty()) {
+    out << "  last reload REFUSED at "
+        << FormatTime(StateTime(states, "rules.error_at")) << ": "
+        << error->second << "\n  (the rules loaded before stay in force)\n";
+  }
+}
+
 }  // namespace
 
 int Check(const std::string& config_path, std::ostream& out,
@@ -158,6 +180,146 @@ int Match(const std::string& config_path, const std::vector<std::string>& files,
   return exit_code;
 }
 
+namespace {
+
+std::string Plural(int n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+void PrintChanges(char sign, const std::vector<daemon::BacktestChange>& changes,
+                  std::ostream& out) {
+  for (const daemon::BacktestChange& c : changes) {
+    out << "    " << sign << ' ' << (c.celex.empty() ? c.item_key : c.celex)
+        << "  " << c.title << "\n      rules: ";
+    for (std::size_t i = 0; i < c.rules.size(); ++i) {
+      out << (i ? ", " : "") << c.rules[i];
+    }
+    out << '\n';
+  }
+}
+
+std::string TopicCounts(char sign, const std::map<std::string, int>& counts) {
+  std::string out;
+  for (const auto& [topic, n] : counts) {
+    if (!out.empty()) out += ", ";
+    out += topic + " " + sign + std::to_string(n);
+  }
+  return out;
+}
+
+void PrintBacktestText(const daemon::BacktestReport& report,
+                       const daemon::Config& config, std::ostream& out) {
+  int added = 0, removed = 0, changed = 0;
+  for (const daemon::AgencyDiff& d : report.agencies) {
+    const daemon::AgencyConfig* agency = config.FindAgency(d.agency_id);
+    out << d.agency_id << " (" << (agency ? agency->name : "?") << "): live "
+        << d.live << ", candidate " << d.candidate;
+    if (d.added.empty() && d.removed.empty()) {
+      out << ", no change\n";
+      continue;
+    }
+    ++changed;
+    added += static_cast<int>(d.added.size());
+    removed += static_cast<int>(d.removed.size());
+    out << " (" << d.added.size() << " new, " << d.removed.size()
+        << " no longer sent)\n";
+    if (!d.added.empty()) {
+      out << "  would now be sent, by topic: "
+          << TopicCounts('+', d.added_by_topic) << '\n';
+      PrintChanges('+', d.added, out);
+    }
+    if (!d.removed.empty()) {
+      out << "  would no longer be sent, by topic: "
+          << TopicCounts('-', d.removed_by_topic) << '\n';
+      PrintChanges('-', d.removed, out);
+    }
+  }
+  out << "Total: " << Plural(added, "alert", "alerts") << " added, "
+      << Plural(removed, "alert", "alerts") << " removed, for " << changed
+      << " of " << report.agencies.size() << " agencies.\n";
+}
+
+nlohmann::ordered_json ChangesJson(
+    const std::vector<daemon::BacktestChange>& changes) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const daemon::BacktestChange& c : changes) {
+    list.push_back(
+        {{"id", c.item_key},
+         {"celex", c.celex.empty() ? nlohmann::ordered_json(nullptr)
+                                   : nlohmann::ordered_json(c.celex)},
+         {"title", c.title},
+         {"rules", c.rules},
+         {"topics", c.topics}});
+  }
+  return list;
+}
+
+nlohmann::ordered_json BacktestJson(const daemon::BacktestReport& report) {
+  nlohmann::ordered_json agencies = nlohmann::ordered_json::array();
+  for (const daemon::AgencyDiff& d : report.agencies) {
+    agencies.push_back({{"agency", d.agency_id},
+                        {"live", d.live},
+                        {"candidate", d.candidate},
+                        {"added_by_topic", d.added_by_topic},
+                        {"removed_by_topic", d.removed_by_topic},
+                        {"added", ChangesJson(d.added)},
+                        {"removed", ChangesJson(d.removed)}});
+  }
+  return {{"items", report.items}, {"agencies", agencies}};
+}
+
+}  // namespace
+
+int Backtest(const std::string& config_path, const std::string& candidate_dir,
+             const std::string& since, bool json, std::ostream& out,
+             std::ostream& err) {
+  daemon::Config config;
+  rules::LoadResult live;
+  if (!LoadAll(config_path, &config, &live, err)) return kExitInvalid;
+  std::optional<TimePoint> from;
+  if (!since.empty()) {
+    std::optional<std::chrono::seconds> window = daemon::ParseDuration(since);
+    if (!window) {
+      err << "--since '" << since
+          << "': expected a duration like \"90d\", \"12h\" or \"30m\"\n";
+      return kExitUsage;
+    }
+    from = std::chrono::system_clock::now() - *window;
+  }
+  rules::LoadResult candidate =
+      rules::LoadRuleDirectory(candidate_dir, config.AgencyIds());
+  PrintDiagnostics(candidate.diagnostics, err);
+  if (!candidate.ok()) return kExitInvalid;
+  Result<std::unique_ptr<store::Store>> store =
+      store::Store::Open(config.DatabasePath());
+  if (!store.ok()) {
+    err << store.status().message() << '\n';
+    return kExitRuntime;
+  }
+  Result<std::vector<store::ArchivedItem>> items = (*store)->ListItems(from);
+  if (!items.ok()) {
+    err << items.status().message() << '\n';
+    return kExitRuntime;
+  }
+  std::vector<std::string> ids;
+  for (const daemon::AgencyConfig& a : config.agencies) ids.push_back(a.id);
+  daemon::BacktestReport report =
+      daemon::RunBacktest(*items, *live.matcher, *candidate.matcher, ids);
+  if (json) {
+    out << BacktestJson(report).dump(-1, ' ', false,
+                                     nlohmann::json::error_handler_t::replace)
+        << '\n';
+    return kExitOk;
+  }
+  out << "Backtest of " << candidate_dir << " ("
+      << candidate.matcher->rule_count() << " rules) against the live rules "
+      << config.rules_dir.string() << " (" << live.matcher->rule_count()
+      << " rules), over " << report.items << " archived items"
+      << (since.empty() ? "" : " first seen in the last " + since) << ".\n";
+  PrintBacktestText(report, config, out);
+  return kExitOk;
+}
+
 int Status(const std::string& config_path, std::ostream& out,
            std::ostream& err) {
   daemon::ConfigResult loaded = daemon::LoadConfig(config_path);
@@ -194,6 +356,8 @@ int Status(const std::string& config_path, std::ostream& out,
         << (st.last_error.empty() ? "-" : st.last_error)
         << "\n    items seen:   " << st.items_seen << '\n';
   }
+  Result<std::map<std::string, std::string>> states = (*store)->GetStates();
+  if (states.ok()) PrintRulesState(*states, out);
   out << "Outbox:";
   for (const char* state : {store::kQueued, store::kSending, store::kDeferred,
                             store::kSent, store::kFailed}) {

@@ -23,6 +23,13 @@ int Check(const std::string& config_path, std::ostream& out, std::ostream& err);
 int Match(const std::string& config_path, const std::vector<std::string>& files,
           bool json, std::istream& in, std::ostream& out, std::ostream& err);
 
+// `lexwatch backtest`: replays the archived items first seen within `since`
+// ("90d"; "" for all) through the live rules and the candidate rules in
+// `candidate_dir`, and reports per agency what would change.
+int Backtest(const std::string& config_path, const std::string& candidate_dir,
+             const std::string& since, bool json, std::ostream& out,
+             std::ostream& err);
+
 // `lexwatch status`: sources and outbox from the database.
 int Status(const std::string& config_path, std::ostream& out,
            std::ostream& err);

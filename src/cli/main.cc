@@ -39,6 +39,23 @@ int main(int argc, char** argv) {
   match->add_option("FEED_FILE", files, "Feed files; - reads stdin")
       ->required();
 
+  std::string candidate;
+  std::string since = "90d";
+  CLI::App* backtest = app.add_subcommand(
+      "backtest",
+      "Replay the stored archive through candidate rules and show, per "
+      "agency, what would change");
+  backtest->add_option("-c,--config", config, "Config file")
+      ->capture_default_str();
+  backtest->add_option("--rules", candidate, "Directory of the candidate rules")
+      ->required();
+  backtest
+      ->add_option("--since", since,
+                   "Only items first seen within this time (e.g. 90d, "
+                   "12h); \"all\" for the whole archive")
+      ->capture_default_str();
+  backtest->add_flag("--json", json, "One JSON object");
+
   CLI::App* status = app.add_subcommand(
       "status", "Show sources and the outbox from the database");
   status->add_option("-c,--config", config, "Config file")
@@ -57,6 +74,10 @@ int main(int argc, char** argv) {
     if (*check) return Check(config, std::cout, std::cerr);
     if (*match)
       return Match(config, files, json, std::cin, std::cout, std::cerr);
+    if (*backtest) {
+      return Backtest(config, candidate, since == "all" ? "" : since, json,
+                      std::cout, std::cerr);
+    }
     if (*status) return Status(config, std::cout, std::cerr);
   } catch (const std::exception& e) {
     std::cerr << "lexwatch: " << e.what() << '\n';

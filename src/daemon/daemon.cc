@@ -147,19 +147,34 @@ Status Daemon::Start() {
 Status Daemon::LoadRules() {
   rules::LoadResult loaded =
       rules::LoadRuleDirectory(config_.rules_dir, config_.AgencyIds());
+  std::string first_error;
   for (const rules::Diagnostic& d : loaded.diagnostics) {
     if (d.warning) {
       spdlog::warn("{}", d.ToString());
     } else {
       spdlog::error("{}", d.ToString());
+      if (first_error.empty()) first_error = d.ToString();
     }
   }
+  TimePoint now = clock_.Now();
   if (!loaded.ok()) {
+    RecordState("rules.error", first_error, now);
+    RecordState("rules.error_at", std::to_string(ToUnixSeconds(now)), now);
     return Status::InvalidArgument(config_.rules_dir.string(),
-                                   "rule files have errors");
+                                   "rule files have errors: " + first_error);
   }
   matcher_ = loaded.matcher;
+  RecordState("rules.count", std::to_string(matcher_->rule_count()), now);
+  RecordState("rules.loaded_at", std::to_string(ToUnixSeconds(now)), now);
+  RecordState("rules.error", "", now);
   return Status::Ok();
+}
+
+void Daemon::RecordState(const std::string& key, const std::string& value,
+                         TimePoint now) {
+  if (Status s = store_->PutState(key, value, now); !s.ok()) {
+    spdlog::error("cannot record {}: {}", key, s.message());
+  }
 }
 
 Result<std::unique_ptr<mail::MailTransport>> Daemon::MakeTransport() const {

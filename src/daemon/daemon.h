@@ -51,6 +51,9 @@ class Daemon {
 
   Status Start();
   Status LoadRules();
+  // Writes a value `status` shows; a failure is logged, not fatal.
+  void RecordState(const std::string& key, const std::string& value,
+                   TimePoint now);
   Result<std::unique_ptr<mail::MailTransport>> MakeTransport() const;
   void ScheduleSource(SourceRun& run, TimePoint when);
   void Poll(SourceRun& run);

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "store/store.h"
+
 namespace lexwatch::cli {
 namespace {
 
@@ -141,6 +143,75 @@ TEST_F(CommandsTest, StatusBeforeAnyPollSaysSo) {
   EXPECT_NE(
       out.str().find("Outbox: queued=0 sending=0 deferred=0 sent=0 failed=0\n"),
       std::string::npos);
+}
+
+TEST_F(CommandsTest, BacktestShowsWhatACandidateWouldChange) {
+  {
+    auto store = store::Store::Open(dir_ / "state" / "lexwatch.db");
+    ASSERT_TRUE(store.ok());
+    Item drinking;
+    drinking.source = "oj-l";
+    drinking.celex = "32020L2184";
+    drinking.title = "Directive on the quality of drinking water";
+    Item sewage = drinking;
+    sewage.celex = "32024L3019";
+    sewage.title = "Directive concerning urban wastewater treatment";
+    auto now = std::chrono::system_clock::now();
+    ASSERT_TRUE((*store)->SaveItem(drinking, {}, now).ok());
+    ASSERT_TRUE((*store)->SaveItem(sewage, {}, now).ok());
+  }
+  std::filesystem::create_directories(dir_ / "candidate");
+  Write("candidate/water.toml", R"([[rule]]
+id = "water-sewage"
+topic = "water"
+agencies = ["vav"]
+any = ["urban wastewater"]
+)");
+  std::ostringstream out, err;
+  EXPECT_EQ(
+      Backtest(Config(), (dir_ / "candidate").string(), "90d", false, out, err),
+      kExitOk)
+      << err.str();
+  EXPECT_NE(out.str().find("over 2 archived items first seen in the last 90d"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(
+      out.str().find(
+          "vav (Vann- og avløpsetaten): live 1, candidate 1 (1 new, 1 no "
+          "longer sent)\n"
+          "  would now be sent, by topic: water +1\n"
+          "    + 32024L3019  Directive concerning urban wastewater treatment\n"
+          "      rules: water-sewage\n"
+          "  would no longer be sent, by topic: water -1\n"
+          "    - 32020L2184  Directive on the quality of drinking water\n"
+          "      rules: water-drinking\n"),
+      std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("Total: 1 alert added, 1 alert removed, for 1 of "
+                           "1 agencies.\n"),
+            std::string::npos);
+}
+
+TEST_F(CommandsTest, BacktestRefusesABrokenCandidate) {
+  std::filesystem::create_directories(dir_ / "candidate");
+  Write("candidate/water.toml", "[[rule]]\nid = \"x\"\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(
+      Backtest(Config(), (dir_ / "candidate").string(), "", false, out, err),
+      kExitInvalid);
+  EXPECT_NE(err.str().find((dir_ / "candidate/water.toml").string() + ":"),
+            std::string::npos)
+      << err.str();
+}
+
+TEST_F(CommandsTest, BacktestRejectsABadWindow) {
+  std::ostringstream out, err;
+  EXPECT_EQ(Backtest(Config(), (dir_ / "rules").string(), "ninety days", false,
+                     out, err),
+            kExitUsage);
+  EXPECT_EQ(err.str(),
+            "--since 'ninety days': expected a duration like \"90d\", "
+            "\"12h\" or \"30m\"\n");
 }
 
 }  // namespace
