@@ -148,13 +148,18 @@ Status Daemon::LoadRules() {
   rules::LoadResult loaded =
       rules::LoadRuleDirectory(config_.rules_dir, config_.AgencyIds());
   std::string first_error;
+  int errors = 0;
   for (const rules::Diagnostic& d : loaded.diagnostics) {
     if (d.warning) {
       spdlog::warn("{}", d.ToString());
     } else {
       spdlog::error("{}", d.ToString());
-      if (first_error.empty()) first_error = d.ToString();
+      if (errors++ == 0) first_error = d.ToString();
     }
+  }
+  if (errors > 1) {
+    first_error += " (and " + std::to_string(errors - 1) +
+                   " more: run lexwatch check)";
   }
   TimePoint now = clock_.Now();
   if (!loaded.ok()) {

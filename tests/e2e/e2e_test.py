@@ -433,6 +433,50 @@ class E2E(unittest.TestCase):
             self.assertEqual(len(found), 1,
                              f"copies to {key} differ in Message-ID: {found}")
 
+    def wait_for_log(self, path, text, process, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                if text in f.read():
+                    return
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+        with open(path, encoding="utf-8", errors="replace") as f:
+            self.fail(f"no log line with {text!r}; log:\n{f.read()}")
+
+    def test_SighupWithBrokenRulesKeepsTheLastGoodRules(self):
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        log = os.path.join(self.tmp, "daemon.log")
+        cmd = [BINARY, "run", "--config", self.config]
+        with open(log, "w") as err:
+            process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                                       stderr=err)
+        try:
+            self.wait_for_log(log, "outbox: sent=", process)
+            self.write(os.path.join(self.rules_dir, "water.toml"),
+                       '[[rule]]\nid = "water-drinking"\ntopic = "water"\n'
+                       'agencies = ["vav"]\nany = ["drinking water"]\n'
+                       'titel = 1\n')
+            process.send_signal(signal.SIGHUP)
+            self.wait_for_log(log, "reload refused", process)
+            p = self.lexwatch("status", "--config", self.config)
+            self.assertIn("last reload REFUSED at", p.stdout)
+            self.assertIn("water.toml:6:1: unknown field 'titel' in rule "
+                          "'water-drinking'", p.stdout)
+            self.assertIn("(the rules loaded before stay in force)", p.stdout)
+            self.assertIsNone(process.poll(), "daemon exited on a bad reload")
+            process.send_signal(signal.SIGTERM)
+            self.assertEqual(process.wait(timeout=30), 0)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            with open(log, encoding="utf-8", errors="replace") as f:
+                self.runs.append((cmd, process.returncode, "", f.read()))
+        self.assert_delivered_exactly_once(server)
+
     # ----- check ---------------------------------------------------------
 
     def test_CheckAcceptsDemoConfig(self):
