@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <cstdint>
+#include <cstdlib>
 
 namespace lexwatch {
 namespace {
@@ -12,6 +13,9 @@ namespace {
 constexpr auto kDecomposeOptions = static_cast<utf8proc_option_t>(
     UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+
+constexpr auto kCaseFoldOptions = static_cast<utf8proc_option_t>(
+    UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
 
 constexpr std::int32_t kReplacementChar = 0xFFFD;
 
@@ -139,6 +143,19 @@ std::string FoldForMatch(std::string_view utf8) {
   std::string out;
   out.reserve(utf8.size());
   for (std::int32_t cp : cps) AppendUtf8(cp, &out);
+  return out;
+}
+
+std::string FoldCase(std::string_view utf8) {
+  if (IsAscii(utf8)) return FoldForMatch(utf8);
+  utf8proc_uint8_t* folded = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                        static_cast<utf8proc_ssize_t>(utf8.size()), &folded,
+                        kCaseFoldOptions);
+  if (n < 0) return FoldForMatch(utf8);  // Invalid UTF-8: fold it all.
+  std::string out(reinterpret_cast<const char*>(folded),
+                  static_cast<std::size_t>(n));
+  std::free(folded);
   return out;
 }
 

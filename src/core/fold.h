@@ -14,6 +14,11 @@ namespace lexwatch {
 // "byggesoknad".
 std::string FoldForMatch(std::string_view utf8);
 
+// Unicode case folding and NFC only: diacritics and Nordic letters stay
+// ("Avløpet" -> "avløpet"). Stemmers need them, since their suffix rules and
+// vowel classes are written for the language's real spelling.
+std::string FoldCase(std::string_view utf8);
+
 // A word of folded text and where it stood in the original input.
 struct Token {
   std::string text;   // Folded.

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/sanitize.h"
 #include "feed/celex.h"
@@ -183,7 +186,86 @@ std::string_view CorrectedAct(std::string_view celex) {
   return celex.substr(0, celex.rfind("R("));
 }
 
+bool IsRomanNumeral(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("IVXLC") == std::string_view::npos;
+}
+
+// The subjects of the EEA Agreement's annexes, for titles that give only the
+// number ("amending Annex XX to the EEA Agreement").
+std::string_view AnnexSubject(std::string_view numeral) {
+  static constexpr std::pair<std::string_view, std::string_view> kSubjects[] = {
+      {"I", "Veterinary and phytosanitary matters"},
+      {"II", "Technical regulations, standards, testing and certification"},
+      {"IV", "Energy"},
+      {"XIII", "Transport"},
+      {"XV", "State aid"},
+      {"XVI", "Procurement"},
+      {"XX", "Environment"}};
+  for (const auto& [number, subject] : kSubjects) {
+    if (number == numeral) return subject;
+  }
+  return "";
+}
+
+// Reads "II (Technical regulations, ...)" at `pos`, or just "XX"; returns
+// the annex as "II Technical regulations, ..." and moves `pos` past it.
+std::string ReadAnnex(std::string_view title, std::size_t* pos) {
+  std::size_t end = *pos;
+  while (end < title.size() && title[end] >= 'A' && title[end] <= 'Z') ++end;
+  const std::string_view numeral = title.substr(*pos, end - *pos);
+  if (!IsRomanNumeral(numeral)) return "";
+  std::string_view subject = AnnexSubject(numeral);
+  if (title.substr(end).starts_with(" (")) {
+    const std::size_t close = title.find(')', end + 2);
+    if (close != std::string_view::npos) {
+      subject = title.substr(end + 2, close - end - 2);
+      end = close + 1;
+    }
+  }
+  *pos = end;
+  return subject.empty() ? std::string(numeral)
+                         : std::string(numeral) + " " + std::string(subject);
+}
+
 }  // namespace
+
+void ApplyEeaMetadata(Item* item) {
+  const std::string lower = ToLower(item->title);
+  if (lower.find("text with eea relevance") != std::string::npos) {
+    item->eea_relevant = true;
+  }
+  if (item->doc_type != "eea-decision" &&
+      item->title.find("EEA Joint Committee") == std::string::npos) {
+    return;
+  }
+  // "amending Annex II (...) and Annex XX (...)", "Annexes XIII (...) and
+  // XX (...)"; stop at the first word that is not an annex number.
+  std::vector<std::string> annexes;
+  const std::string_view title = item->title;
+  for (std::size_t at = title.find("Annex"); at != std::string_view::npos;
+       at = title.find("Annex", at + 1)) {
+    std::size_t pos = at + 5;
+    if (title.substr(pos).starts_with("es")) pos += 2;
+    while (pos < title.size() && title[pos] == ' ') {
+      std::string annex = ReadAnnex(title, &++pos);
+      if (annex.empty()) break;
+      if (std::find(annexes.begin(), annexes.end(), annex) == annexes.end()) {
+        annexes.push_back(std::move(annex));
+      }
+      for (std::string_view joiner : {", and ", " and ", ", "}) {
+        if (title.substr(pos).starts_with(joiner)) {
+          pos += joiner.size() - 1;
+          break;
+        }
+      }
+    }
+  }
+  std::string joined;
+  for (const std::string& annex : annexes) {
+    joined += (joined.empty() ? "" : "; ") + annex;
+  }
+  item->eea_annex = joined;
+}
 
 bool LooksLikeHtml(std::string_view text) {
   const std::size_t last_gt = text.rfind('>');
@@ -308,6 +390,7 @@ std::optional<Item> CleanItem(const RawItem& raw, const FeedContext& context,
   item.published = ParseDate(raw.date);
   if (!item.published) item.published = ParseDate(raw.fallback_date);
   ApplyEurlex(&item);
+  ApplyEeaMetadata(&item);
   return item;
 }
 

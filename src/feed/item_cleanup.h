@@ -53,6 +53,13 @@ bool LooksLikeHtml(std::string_view text);
 // of a corrigendum becomes "Corrigendum to <number of the corrected act>".
 void ApplyEurlex(Item* item);
 
+// From the title: eea_relevant = true when it says "(Text with EEA
+// relevance)" (otherwise left as it was: the title's silence proves
+// nothing), and, for EEA Joint Committee decisions, eea_annex naming each
+// annex amended ("XX Environment"; several joined with "; "). Call after
+// ApplyEurlex, which sets doc_type.
+void ApplyEeaMetadata(Item* item);
+
 }  // namespace lexwatch::feed
 
 #endif  // LEXWATCH_FEED_ITEM_CLEANUP_H_

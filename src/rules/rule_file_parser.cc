@@ -8,6 +8,10 @@
 #include <optional>
 #include <utility>
 
+#include "rules/query_checks.h"
+#include "rules/query_parser.h"
+#include "rules/string_positions.h"
+
 namespace lexwatch::rules {
 namespace {
 
@@ -38,20 +42,25 @@ std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 // them at once.
 class RuleChecker {
  public:
-  RuleChecker(const std::string& path, const std::set<std::string>& agencies,
+  RuleChecker(const RuleFile& file, const std::set<std::string>& agencies,
               std::vector<Diagnostic>* diagnostics)
-      : path_(path), agencies_(agencies), diagnostics_(diagnostics) {}
+      : path_(file.path),
+        text_(file.text),
+        agencies_(agencies),
+        diagnostics_(diagnostics) {}
 
   // Returns the rule when it has an id (faulty or not).
   std::optional<RuleSpec> Check(const toml::table& table, int index) {
     spec_ = RuleSpec{};
-    written_terms_ = 0;
+    lists_ = Lists{};
+    query_node_ = nullptr;
+    fields_node_ = nullptr;
+    query_ok_ = false;
     name_ = "rule #" + std::to_string(index);
     ReadId(table);
     for (auto&& [key, node] : table) CheckField(key, node);
     CheckRequired(table);
-    WarnExcludedTerms(spec_.any);
-    WarnExcludedTerms(spec_.all);
+    BuildQuery(table);
     if (spec_.id.empty()) return std::nullopt;
     return std::move(spec_);
   }
@@ -100,6 +109,8 @@ class RuleChecker {
         {"none", &RuleChecker::ReadNone},
         {"fields", &RuleChecker::ReadFields},
         {"enabled", &RuleChecker::ReadEnabled},
+        {"priority", &RuleChecker::ReadPriority},
+        {"query", &RuleChecker::ReadQuery},
     };
     auto it = kHandlers.find(key.str());
     if (it == kHandlers.end()) {
@@ -115,7 +126,7 @@ class RuleChecker {
         Error(table.source(), "missing field " + Quote(field) + " in " + name_);
       }
     }
-    if (written_terms_ == 0) {
+    if (lists_.written_terms == 0 && query_node_ == nullptr) {
       Error(table.source(), name_ + " has no terms: give 'any' or 'all'");
     }
   }
@@ -185,26 +196,33 @@ class RuleChecker {
     }
   }
 
-  void ReadAny(const toml::node& node) { ReadTerms(node, "any", &spec_.any); }
-  void ReadAll(const toml::node& node) { ReadTerms(node, "all", &spec_.all); }
+  void ReadAny(const toml::node& node) { ReadTerms(node, "any", &lists_.any); }
+  void ReadAll(const toml::node& node) { ReadTerms(node, "all", &lists_.all); }
   void ReadNone(const toml::node& node) {
-    ReadTerms(node, "none", &spec_.none);
+    ReadTerms(node, "none", &lists_.none);
   }
 
   void ReadTerms(const toml::node& node, std::string_view field,
                  std::vector<Term>* terms) {
     if (field != "none") {
-      written_terms_ += node.is_array() ? node.as_array()->size() : 1;
+      lists_.written_terms += node.is_array() ? node.as_array()->size() : 1;
     }
+    lists_.given.push_back(std::string(field));
+    if (lists_.first == nullptr) lists_.first = &node;
     for (auto& [text, element] : Strings(node, field)) {
       Term term = MakeTerm(text);
       term.pos = Pos(*element);
-      std::size_t star = text.find('*');
+      // A quoted term ('"drinking water"*') may end in a star inside or
+      // after its quotes.
+      std::string_view bare = text;
+      while (!bare.empty() && (bare.back() == ' ' || bare.back() == '\t' ||
+                               bare.back() == '"' || bare.back() == '*')) {
+        bare.remove_suffix(1);
+      }
       if (term.tokens.empty()) {
         Error(element->source(),
               "empty term in " + Quote(field) + " of " + name_);
-      } else if (star != std::string::npos &&
-                 star != text.find_last_not_of(" \t")) {
+      } else if (bare.find('*') != std::string::npos) {
         Error(element->source(), "term " + Quote(text) + " in " + name_ +
                                      ": '*' may only end a term");
       } else {
@@ -214,14 +232,14 @@ class RuleChecker {
   }
 
   void ReadFields(const toml::node& node) {
-    static const std::map<std::string, std::uint8_t, std::less<>> kFields = {
+    static const std::map<std::string, std::uint16_t, std::less<>> kFields = {
         {"summary", kSummaryField}, {"title", kTitleField}};
     auto values = Strings(node, "fields");
     if (node.is_array() && node.as_array()->empty()) {
       Error(node.source(), "field 'fields' in " + name_ + " is empty");
       return;
     }
-    std::uint8_t mask = 0;
+    std::uint16_t mask = 0;
     for (auto& [name, element] : values) {
       auto it = kFields.find(name);
       if (it == kFields.end()) {
@@ -231,7 +249,73 @@ class RuleChecker {
         mask |= it->second;
       }
     }
-    if (mask != 0) spec_.fields = mask;
+    if (mask != 0) lists_.fields = mask;
+    fields_node_ = &node;
+  }
+
+  void ReadPriority(const toml::node& node) {
+    const std::string* priority = String(node, "priority");
+    if (priority == nullptr) return;
+    if (*priority != "urgent" && *priority != "normal") {
+      Error(node.source(), "unknown priority " + Quote(*priority) + " in " +
+                               name_ + " (known: normal, urgent)");
+      return;
+    }
+    spec_.priority = *priority;
+  }
+
+  void ReadQuery(const toml::node& node) {
+    query_node_ = &node;
+    const std::string* text = String(node, "query");
+    if (text == nullptr) return;
+    const toml::source_position begin = node.source().begin;
+    std::vector<LineColumn> where =
+        StringValuePositions(text_, static_cast<int>(begin.line),
+                             static_cast<int>(begin.column), *text);
+    const QueryPositions positions = [&](std::size_t offset) {
+      const LineColumn at = where[std::min(offset, where.size() - 1)];
+      return SourcePos{path_, at.first, at.second};
+    };
+    std::optional<QueryError> error =
+        ParseQuery(*text, positions, &spec_.query);
+    if (error) {
+      const SourcePos at = positions(error->offset);
+      diagnostics_->push_back({path_, at.line, at.column, error->message});
+      return;
+    }
+    query_ok_ = true;
+  }
+
+  // Turns the lists into the query tree, or checks that a query string
+  // stands alone; then looks for rules that cannot or will always match.
+  void BuildQuery(const toml::table& table) {
+    if (query_node_ != nullptr && lists_.first != nullptr) {
+      std::string lists;
+      for (const std::string& list : lists_.given) {
+        lists += (lists.empty() ? "" : ", ") + Quote(list);
+      }
+      Error(query_node_->source(), name_ + " gives both 'query' and " + lists +
+                                       ": write the query one way only");
+      return;
+    }
+    if (query_node_ != nullptr && fields_node_ != nullptr) {
+      Error(fields_node_->source(),
+            "field 'fields' in " + name_ +
+                " applies to 'any', 'all' and 'none' lists; in a query "
+                "write title: or summary:");
+    }
+    if (query_node_ == nullptr) {
+      spec_.query =
+          ListsToQuery(lists_.any, lists_.all, lists_.none, lists_.fields);
+      WarnExcludedAlternatives(lists_.any, lists_.none);
+    } else if (!query_ok_) {
+      return;
+    }
+    (void)table;
+    for (Diagnostic& warning : QueryWarnings(spec_.query, name_)) {
+      warning.path = path_;
+      diagnostics_->push_back(std::move(warning));
+    }
   }
 
   void ReadEnabled(const toml::node& node) {
@@ -244,10 +328,13 @@ class RuleChecker {
   }
 
   // A term that is also excluded is almost always a slip when editing; it is
-  // not fatal because the rule still does what it says.
-  void WarnExcludedTerms(const std::vector<Term>& terms) {
-    for (const Term& term : terms) {
-      for (const Term& excluded : spec_.none) {
+  // not fatal because the rule still does what it says. A required term
+  // (in 'all', or alone in 'any') is reported by QueryWarnings.
+  void WarnExcludedAlternatives(const std::vector<Term>& any,
+                                const std::vector<Term>& none) {
+    if (any.size() < 2) return;
+    for (const Term& term : any) {
+      for (const Term& excluded : none) {
         if (term.Key() != excluded.Key()) continue;
         diagnostics_->push_back({path_, term.pos.line, term.pos.column,
                                  name_ + " can never match on " +
@@ -259,12 +346,27 @@ class RuleChecker {
     }
   }
 
+  // The any/all/none lists of a rule as read.
+  struct Lists {
+    std::vector<Term> any;
+    std::vector<Term> all;
+    std::vector<Term> none;
+    std::uint16_t fields = kDefaultFields;
+    std::size_t written_terms = 0;   // In 'any' and 'all', valid or not.
+    std::vector<std::string> given;  // Names of the list fields present.
+    const toml::node* first = nullptr;
+  };
+
   const std::string& path_;
+  const std::string& text_;
   const std::set<std::string>& agencies_;
   std::vector<Diagnostic>* diagnostics_;
   RuleSpec spec_;
+  Lists lists_;
+  const toml::node* query_node_ = nullptr;
+  const toml::node* fields_node_ = nullptr;
+  bool query_ok_ = false;
   std::string name_;
-  std::size_t written_terms_ = 0;  // In 'any' and 'all', valid or not.
 };
 
 }  // namespace
@@ -293,7 +395,7 @@ std::vector<RuleSpec> ParseRuleFile(const RuleFile& file,
   if (root.empty()) {
     found.push_back({file.path, 0, 0, "file defines no rules", true});
   }
-  RuleChecker checker(file.path, agencies, &found);
+  RuleChecker checker(file, agencies, &found);
   for (auto&& [key, node] : root) {
     if (key.str() != "rule") {
       checker.Error(key.source(), "unknown top-level key " + Quote(key.str()) +

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/item.h"
@@ -24,6 +25,18 @@ struct Diagnostic {
   std::string ToString() const;
 };
 
+// Where a rule's term was found in an item, for highlighting.
+struct Highlight {
+  std::string field;  // "title", "summary", "author", "eurovoc" or "annex".
+  // Byte range in the field's text as FieldText gives it: begin of the
+  // first word, end of the last word matched.
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string term;  // The rule's term as written.
+
+  bool operator==(const Highlight&) const = default;
+};
+
 // Why one rule fired on one item.
 struct MatchReason {
   std::string rule_id;
@@ -33,8 +46,15 @@ struct MatchReason {
   // The rule's terms that were found, as written in the rule file, in rule
   // order, each once.
   std::vector<std::string> terms;
-  // Where each term was found: "title" or "summary", parallel to `terms`.
+  // Where each term was found, parallel to `terms`: "title", "summary",
+  // "author", "eurovoc", "annex", "celex", "type", "source", "eea" or
+  // "lang" (the first of these where it was found).
   std::vector<std::string> fields;
+  std::string priority;  // "urgent" or "normal".
+  // Every place in the item's text fields where a term that made the rule
+  // fire was found, sorted by field (in the order above) and begin. Ranges
+  // of different terms may overlap ("water" and "drinking water").
+  std::vector<Highlight> highlights;
 };
 
 // A compiled rule set. Immutable once built; Match may be called from any
@@ -46,6 +66,11 @@ class Matcher {
   virtual std::vector<MatchReason> Match(const Item& item) const = 0;
   virtual std::size_t rule_count() const = 0;
 };
+
+// The text of an item field that Highlight offsets refer to: the field
+// itself for "title", "summary", "author" and "annex"; for "eurovoc" the
+// descriptors joined with "; ". "" for other names.
+std::string FieldText(const Item& item, std::string_view field);
 
 // One rule file's text and the path to name in diagnostics.
 struct RuleFile {

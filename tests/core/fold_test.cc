@@ -52,6 +52,13 @@ TEST(FoldForMatch, ReplacesInvalidUtf8InsteadOfFailing) {
             "b\xEF\xBF\xBD");
 }
 
+TEST(FoldCase, FoldsCaseButKeepsLettersAndMarks) {
+  EXPECT_EQ(FoldCase("AVLØPET"), "avløpet");
+  EXPECT_EQ(FoldCase("Café Straße"), "café strasse");
+  EXPECT_EQ(FoldCase("Cafe\xCC\x81"), "caf\xC3\xA9");  // Composed to é.
+  EXPECT_EQ(FoldCase("Water"), "water");
+}
+
 TEST(Tokenize, HyphensAndSlashesSplitWords) {
   EXPECT_EQ(Words("waste-water"), (std::vector<std::string>{"waste", "water"}));
   EXPECT_EQ(Words("Regulation (EU) 2024/1275"),

@@ -120,6 +120,44 @@ TEST_F(DefaultRules, AlternativeFuelsRegulationGoesToUrbanEnvironment) {
             Agencies{"bym"});
 }
 
+// Noise is a planning matter (noise maps, action plans) for the city; it
+// went to the climate agency before the labelled-set tuning.
+TEST_F(DefaultRules, NoiseDirectiveGoesToPlanningAndUrbanEnvironment) {
+  EXPECT_EQ(Route("Directive 2002/49/EC of the European Parliament and of the "
+                  "Council of 25 June 2002 relating to the assessment and "
+                  "management of environmental noise"),
+            (Agencies{"bym", "pbe"}));
+}
+
+// The biennial threshold regulations never say "public procurement".
+TEST_F(DefaultRules, ProcurementThresholdRegulationGoesToProcurement) {
+  EXPECT_EQ(Route("Commission Delegated Regulation (EU) 2023/2497 of 15 "
+                  "November 2023 amending Directive 2014/23/EU of the European "
+                  "Parliament and of the Council in respect of the thresholds "
+                  "for concessions (Text with EEA relevance)"),
+            Agencies{"uke"});
+}
+
+// "Energy-efficient road transport vehicles" must not reach the climate
+// agency through stemming of "energy efficiency".
+TEST_F(DefaultRules, CleanVehiclesDirectiveGoesToUrbanEnvironmentOnly) {
+  EXPECT_EQ(Route("Directive (EU) 2019/1161 of the European Parliament and of "
+                  "the Council of 20 June 2019 amending Directive 2009/33/EC "
+                  "on the promotion of clean and energy-efficient road "
+                  "transport vehicles (Text with EEA relevance)"),
+            Agencies{"bym"});
+}
+
+// Farm and fisheries block exemptions are not the city's State aid.
+TEST_F(DefaultRules, AgriculturalBlockExemptionGoesNowhere) {
+  EXPECT_EQ(Route("Commission Regulation (EU) 2022/2472 of 14 December 2022 "
+                  "declaring certain categories of aid in the agricultural and "
+                  "forestry sectors and in rural areas compatible with the "
+                  "internal market in application of Articles 107 and 108 of "
+                  "the Treaty on the Functioning of the European Union"),
+            Agencies{});
+}
+
 TEST_F(DefaultRules, FixtureTitlesRouteAsExpected) {
   EXPECT_EQ(Route("CELEX:32024L1760: Directive (EU) 2024/1760 of the European "
                   "Parliament and of the Council of 13 June 2024 on corporate "
