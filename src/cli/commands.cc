@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -87,19 +88,65 @@ nlohmann::ordered_json ItemJson(
           {"matches", matches}};
 }
 
+// `text` with every highlighted range of `field` wrapped in « », ranges that
+// overlap or touch merged first ("water" inside "drinking water").
+std::string MarkUp(const std::string& text, std::string_view field,
+                   const std::vector<rules::MatchReason>& reasons) {
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (const rules::MatchReason& r : reasons) {
+    for (const rules::Highlight& h : r.highlights) {
+      if (h.field == field && h.begin < h.end && h.end <= text.size()) {
+        ranges.emplace_back(h.begin, h.end);
+      }
+    }
+  }
+  std::sort(ranges.begin(), ranges.end());
+  std::string out;
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < ranges.size();) {
+    auto [begin, end] = ranges[i];
+    for (++i; i < ranges.size() && ranges[i].first <= end; ++i) {
+      end = std::max(end, ranges[i].second);
+    }
+    out.append(text, pos, begin - pos);
+    out += "«" + text.substr(begin, end - begin) + "»";
+    pos = end;
+  }
+  out.append(text, pos);
+  return out;
+}
+
+bool HasHighlight(const std::vector<rules::MatchReason>& reasons,
+                  std::string_view field) {
+  for (const rules::MatchReason& r : reasons) {
+    for (const rules::Highlight& h : r.highlights) {
+      if (h.field == field) return true;
+    }
+  }
+  return false;
+}
+
 void PrintItemText(const Item& item,
                    const std::vector<rules::MatchReason>& reasons,
                    std::ostream& out) {
   out << (item.celex.empty() ? "-" : item.celex);
   if (!item.doc_type.empty()) out << " (" << item.doc_type << ")";
-  out << "  " << item.title << '\n';
+  out << "  " << MarkUp(item.title, "title", reasons) << '\n';
+  for (std::string_view field : {"summary", "author", "eurovoc", "annex"}) {
+    if (HasHighlight(reasons, field)) {
+      out << "  " << field << ": "
+          << MarkUp(rules::FieldText(item, field), field, reasons) << '\n';
+    }
+  }
   if (!item.link.empty()) out << "  link: " << item.link << '\n';
   if (reasons.empty()) {
     out << "  no rule matched\n";
     return;
   }
   for (const rules::MatchReason& r : reasons) {
-    out << "  MATCH " << r.rule_id << " [" << r.topic << "] -> ";
+    out << "  MATCH " << r.rule_id << " [" << r.topic << "]";
+    if (r.priority == "urgent") out << " URGENT";
+    out << " -> ";
     for (std::size_t i = 0; i < r.agencies.size(); ++i) {
       out << (i ? ", " : "") << r.agencies[i];
     }

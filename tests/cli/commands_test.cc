@@ -125,6 +125,16 @@ TEST_F(CommandsTest, MatchTextExplainsWhy) {
   EXPECT_NE(out.str().find("no rule matched"), std::string::npos);
 }
 
+TEST_F(CommandsTest, MatchTextHighlightsTheWordsThatMatched) {
+  std::istringstream in(kFeed);
+  std::ostringstream out, err;
+  EXPECT_EQ(Match(Config(), {"-"}, false, in, out, err), kExitOk);
+  EXPECT_NE(out.str().find("32020L2184 (directive)  Directive (EU) 2020/2184 "
+                           "on the quality of «drinking water»\n"),
+            std::string::npos)
+      << out.str();
+}
+
 TEST_F(CommandsTest, MatchReportsABrokenFeedByName) {
   Write("broken.rss", "<rss><channel><item><title>x</title></channel></rss>");
   std::istringstream in;
