@@ -54,7 +54,8 @@ Daemon::Daemon(Config config, DaemonOptions options)
     : config_(std::move(config)),
       options_(options),
       signals_(io_),
-      dispatch_timer_(io_) {}
+      dispatch_timer_(io_),
+      watchdog_timer_(io_) {}
 
 Daemon::~Daemon() { mail_thread_.join(); }
 
@@ -98,6 +99,11 @@ int Daemon::Run() {
   spdlog::info("lexwatch {} started: {} sources, {} rules, {} agencies",
                kVersion, sources_.size(), matcher_->rule_count(),
                config_.agencies.size());
+  // Ready only now: the database is open and the rules are loaded.
+  if (Status s = notifier_.Ready(StatusLine()); !s.ok()) {
+    spdlog::warn("cannot notify systemd: {}", s.message());
+  }
+  ArmWatchdog();
   io_.run();
   mail_thread_.join();
   return exit_code_;
@@ -139,8 +145,18 @@ Status Daemon::Start() {
   transport_ = std::move(transport.value());
   mail::RetryPolicy policy;
   policy.waits = config_.mail.retry_waits;
+  // [outbox] delivery reliability: expiry, age warnings, sent-log retention
+  // and admin notices (mailed by the dispatcher on the mail thread).
+  policy.give_up_after = config_.mail.expire_after;
+  policy.warn_after = config_.mail.warn_after;
+  policy.sent_log_retention = config_.mail.sent_log_retention;
   dispatcher_ = std::make_unique<mail::Dispatcher>(
       *mail_store_, *transport_, clock_, config_.mail.from_address, policy);
+  admin_notifier_ = std::make_unique<mail::AdminNotifier>(
+      *mail_store_, clock_,
+      mail::AdminOptions{config_.admin.address, config_.admin.min_interval,
+                         config_.mail.from, config_.mail.message_id_domain});
+  dispatcher_->set_notifier(admin_notifier_.get());
   return Status::Ok();
 }
 
@@ -158,8 +174,8 @@ Status Daemon::LoadRules() {
     }
   }
   if (errors > 1) {
-    first_error += " (and " + std::to_string(errors - 1) +
-                   " more: run lexwatch check)";
+    first_error +=
+        " (and " + std::to_string(errors - 1) + " more: run lexwatch check)";
   }
   TimePoint now = clock_.Now();
   if (!loaded.ok()) {
@@ -308,6 +324,8 @@ void Daemon::FinishPoll(SourceRun& run, store::SourceState& state,
                   s.message());
     exit_code_ = 3;
   }
+  source_ok_[run.config->name] = outcome.ok();
+  UpdateStatus();
   if (options_.once) {
     if (--polls_pending_ == 0) RequestDispatch();
     return;
@@ -334,9 +352,13 @@ void Daemon::OnDispatched(Result<mail::DispatchStats> stats) {
   if (!stats.ok()) {
     spdlog::error("outbox: {}", stats.status().message());
     exit_code_ = 3;
-  } else if (stats->sent + stats->deferred + stats->failed > 0) {
-    spdlog::info("outbox: sent={} deferred={} failed={}", stats->sent,
-                 stats->deferred, stats->failed);
+  } else if (stats->sent + stats->deferred + stats->failed + stats->held +
+                 stats->expired + stats->notices >
+             0) {
+    spdlog::info(
+        "outbox: sent={} deferred={} failed={} held={} expired={} notices={}",
+        stats->sent, stats->deferred, stats->failed, stats->held,
+        stats->expired, stats->notices);
   }
   if (options_.once) {
     Stop();
@@ -359,19 +381,58 @@ void Daemon::ArmDispatchTimer() {
 
 void Daemon::Reload() {
   spdlog::info("SIGHUP: reloading rules from {}", config_.rules_dir.string());
+  (void)notifier_.Reloading();
   std::shared_ptr<const rules::Matcher> previous = matcher_;
   if (Status s = LoadRules(); !s.ok()) {
     matcher_ = previous;
     spdlog::error("reload refused, the previous rules stay in force: {}",
                   s.message());
+    (void)notifier_.Ready(StatusLine() + "; rules reload REFUSED");
     return;
   }
   spdlog::info("reloaded {} rules", matcher_->rule_count());
+  (void)notifier_.Ready(StatusLine());
+}
+
+void Daemon::ArmWatchdog() {
+  std::optional<std::chrono::microseconds> interval = notifier_.watchdog();
+  if (!interval || stopping_) return;
+  watchdog_timer_.expires_after(*interval / 2);
+  watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    // A database that cannot be written is not healthy: stop the pings
+    // and let systemd restart the service.
+    if (exit_code_ == 0) (void)notifier_.Watchdog();
+    ArmWatchdog();
+  });
+}
+
+void Daemon::UpdateStatus() {
+  if (notifier_.enabled()) (void)notifier_.SetStatus(StatusLine());
+}
+
+std::string Daemon::StatusLine() {
+  int ok = 0, failing = 0;
+  for (const auto& [name, good] : source_ok_) (good ? ok : failing)++;
+  std::string line = std::to_string(sources_.size()) + " sources (" +
+                     std::to_string(ok) + " ok, " + std::to_string(failing) +
+                     " failing), " + std::to_string(matcher_->rule_count()) +
+                     " rules";
+  Result<std::map<std::string, long long>> counts = store_->OutboxCounts();
+  if (counts.ok()) {
+    long long waiting = (*counts)[store::kQueued] +
+                        (*counts)[store::kDeferred] +
+                        (*counts)[store::kSending];
+    line += ", " + std::to_string(waiting) + " mails waiting";
+  }
+  return line;
 }
 
 void Daemon::Stop() {
   if (stopping_) return;
   stopping_ = true;
+  (void)notifier_.Stopping();
+  watchdog_timer_.cancel();
   boost::system::error_code ignored;
   signals_.cancel(ignored);
   dispatch_timer_.cancel();

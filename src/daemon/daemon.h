@@ -15,7 +15,9 @@
 #include "core/status.h"
 #include "daemon/config.h"
 #include "daemon/ingest.h"
+#include "daemon/sd_notify.h"
 #include "fetch/http_client.h"
+#include "mail/admin_notifier.h"
 #include "mail/dispatcher.h"
 #include "mail/transport.h"
 #include "rules/rule_set.h"
@@ -68,10 +70,16 @@ class Daemon {
   void ArmDispatchTimer();
   void Reload();
   void Stop();
+  // systemd: WATCHDOG=1 every half interval from the event loop, so a
+  // stuck loop stops the pings; STATUS= after every poll and dispatch.
+  void ArmWatchdog();
+  void UpdateStatus();
+  std::string StatusLine();
 
   Config config_;
   DaemonOptions options_;
   SystemClock clock_;
+  SdNotifier notifier_ = SdNotifier::FromEnvironment();
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   std::unique_ptr<store::Store> store_;
@@ -85,7 +93,11 @@ class Daemon {
   std::unique_ptr<store::Store> mail_store_;
   std::unique_ptr<mail::MailTransport> transport_;
   std::unique_ptr<mail::Dispatcher> dispatcher_;
+  // Admin notices from the mail side; uses mail_store_, so destroyed first.
+  std::unique_ptr<mail::AdminNotifier> admin_notifier_;
   boost::asio::steady_timer dispatch_timer_;
+  boost::asio::steady_timer watchdog_timer_;
+  std::map<std::string, bool> source_ok_;  // Outcome of each last poll.
   bool dispatch_running_ = false;
   bool dispatch_again_ = false;
   int polls_pending_ = 0;  // --once: sources not yet finished.

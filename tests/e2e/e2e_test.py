@@ -477,6 +477,47 @@ class E2E(unittest.TestCase):
                 self.runs.append((cmd, process.returncode, "", f.read()))
         self.assert_delivered_exactly_once(server)
 
+    def test_SystemdNotifyReadyWatchdogReloadStopping(self):
+        import socket
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        path = os.path.join(self.tmp, "notify.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        sock.settimeout(10)
+        env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
+        cmd = [BINARY, "run", "--config", self.config]
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True, env=env)
+        got = []
+
+        def until(prefix, limit=200):
+            for _ in range(limit):
+                message = sock.recv(4096).decode()
+                got.append(message)
+                if message.startswith(prefix):
+                    return message
+            self.fail(f"no {prefix!r} among {got}")
+
+        try:
+            ready = until("READY=1")
+            self.assertIn("STATUS=1 sources", ready)
+            until("WATCHDOG=1")
+            until("WATCHDOG=1")
+            process.send_signal(signal.SIGHUP)
+            until("RELOADING=1")
+            until("READY=1")
+            process.send_signal(signal.SIGTERM)
+            until("STOPPING=1")
+            self.assertEqual(process.wait(timeout=30), 0)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            _, stderr = process.communicate(timeout=10)
+            self.runs.append((cmd, process.returncode, "\n".join(got), stderr))
+            sock.close()
+        self.assertLess(got.index("RELOADING=1"), len(got) - 1)
+
     # ----- check ---------------------------------------------------------
 
     def test_CheckAcceptsDemoConfig(self):
