@@ -14,6 +14,8 @@ PACKAGES=(
   # Tests: GoogleTest, benchmarks, and the real peers of the end-to-end tests
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd nginx-light sqlite3
+  # The packaging test: cpack's dependency list and the man page check
+  dpkg-dev groff-base
 )
 
 missing=()
