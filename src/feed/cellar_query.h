@@ -1,0 +1,50 @@
+#ifndef LEXWATCH_FEED_CELLAR_QUERY_H_
+#define LEXWATCH_FEED_CELLAR_QUERY_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+
+namespace lexwatch::feed {
+
+inline constexpr std::string_view kCellarEndpoint =
+    "https://publications.europa.eu/webapi/rdf/sparql";
+
+// The SPARQL query for acts published in the Official Journal on or after
+// the UTC calendar day of `since`: work, CELEX, date, resource type, ELI,
+// EEA-relevance flag, English title and English EuroVoc labels joined by
+// " | " (the bindings ParseSparqlResults reads), corrigenda excluded,
+// ordered by date and CELEX, at most `limit` rows (at least 1). Only the
+// ELI, EEA flag, title and EuroVoc parts are OPTIONAL: CELLAR refuses
+// expensive queries. When a full page comes back the caller asks again from
+// the last date seen (acts of that day come again; the store dedupes).
+std::string BuildCellarQuery(TimePoint since, int limit);
+
+// The GET URL for `query` at `endpoint` ("...?query=<encoded>&format=...");
+// `format` asks for SPARQL XML results even when the Accept header is not
+// sent. Appends with "&" when `endpoint` already has a query string.
+std::string CellarRequestUrl(std::string_view endpoint, std::string_view query);
+
+// Where the next CELLAR poll starts: `overlap` before the last successful
+// poll (metadata arrives days late, and late acts are caught again), or
+// `first` before `now` when the source was never polled. A last success in
+// the future (clock stepped back) counts as `now`.
+TimePoint CellarWatermark(std::optional<TimePoint> last_success, TimePoint now,
+                          std::chrono::hours overlap = std::chrono::hours(72),
+                          std::chrono::hours first = std::chrono::hours(30 *
+                                                                        24));
+
+// RFC 3986 percent-encoding: every byte but the unreserved characters
+// (ALPHA, DIGIT, "-", ".", "_", "~") becomes "%XX" with upper-case hex.
+std::string PercentEncode(std::string_view text);
+
+// The inverse of PercentEncode ("+" stays "+"); nullopt when a "%" is not
+// followed by two hex digits.
+std::optional<std::string> PercentDecode(std::string_view text);
+
+}  // namespace lexwatch::feed
+
+#endif  // LEXWATCH_FEED_CELLAR_QUERY_H_
