@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/outbox_command.h"
 #include "core/version.h"
 #include "fetch/curl_http_client.h"
 
@@ -61,6 +62,45 @@ int main(int argc, char** argv) {
   status->add_option("-c,--config", config, "Config file")
       ->capture_default_str();
 
+  // outbox list|show|retry|cancel: see cli/outbox_command.h.
+  OutboxArgs outbox_args;
+  std::int64_t outbox_id = 0;
+  CLI::App* outbox = app.add_subcommand(
+      "outbox", "Inspect the outbox, retry or cancel messages");
+  outbox->require_subcommand(1);
+  outbox->add_option("-c,--config", outbox_args.config_path, "Config file")
+      ->default_val(std::string(kDefaultConfig))
+      ->capture_default_str();
+  CLI::App* outbox_list = outbox->add_subcommand(
+      "list", "List messages, newest first (--state sent: the sent log)");
+  outbox_list->add_option("--state", outbox_args.state,
+                          "queued, sending, deferred, held, sent, failed, "
+                          "expired or cancelled");
+  outbox_list->add_option("--limit", outbox_args.limit, "At most this many")
+      ->capture_default_str();
+  outbox_list->add_flag("--json", outbox_args.json, "One JSON object a line");
+  CLI::App* outbox_show =
+      outbox->add_subcommand("show", "Show one message's state and headers");
+  outbox_show->add_option("ID", outbox_id, "Outbox id")->required();
+  outbox_show->add_flag("--raw", outbox_args.raw, "Print the whole message");
+  CLI::App* outbox_retry = outbox->add_subcommand(
+      "retry", "Make a message (or all held/deferred ones) due now");
+  CLI::Option* retry_id =
+      outbox_retry->add_option("ID", outbox_id, "Outbox id");
+  outbox_retry->add_flag("--all-held", outbox_args.all_held,
+                         "Every held message");
+  outbox_retry->add_flag("--all-deferred", outbox_args.all_deferred,
+                         "Every deferred message");
+  CLI::App* outbox_cancel =
+      outbox->add_subcommand("cancel", "Cancel a message not yet sent");
+  outbox_cancel->add_option("ID", outbox_id, "Outbox id")->required();
+  // --config is accepted before or after the action.
+  for (CLI::App* sub :
+       {outbox_list, outbox_show, outbox_retry, outbox_cancel}) {
+    sub->add_option("-c,--config", outbox_args.config_path, "Config file")
+        ->capture_default_str();
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,6 +119,15 @@ int main(int argc, char** argv) {
                       std::cout, std::cerr);
     }
     if (*status) return Status(config, std::cout, std::cerr);
+    if (*outbox) {
+      for (CLI::App* sub : outbox->get_subcommands()) {
+        outbox_args.action = sub->get_name();
+      }
+      if (*outbox_show || *outbox_cancel || (*outbox_retry && *retry_id)) {
+        outbox_args.id = outbox_id;
+      }
+      return Outbox(outbox_args, std::cout, std::cerr);
+    }
   } catch (const std::exception& e) {
     std::cerr << "lexwatch: " << e.what() << '\n';
     return kExitRuntime;

@@ -270,10 +270,10 @@ void ParseMail(Checker& c, const toml::table& root, Config& config) {
     return;
   }
   const toml::table& t = *node->as_table();
-  c.AllowOnly(
-      t, "[mail]",
-      {"transport", "from", "smtp_url", "starttls", "user", "password_file",
-       "maildir", "message_id_domain", "retry_waits", "timeout"});
+  c.AllowOnly(t, "[mail]",
+              {"transport", "from", "smtp_url", "starttls", "user",
+               "password_file", "maildir", "message_id_domain", "retry_waits",
+               "timeout", "expire_after", "warn_after", "sent_log_retention"});
   MailConfig& mail = config.mail;
   mail.transport = c.String(t, "transport", "[mail]", true);
   mail.from = c.String(t, "from", "[mail]", true);
@@ -287,6 +287,13 @@ void ParseMail(Checker& c, const toml::table& root, Config& config) {
   mail.timeout =
       c.Duration(t, "timeout", mail.timeout, std::chrono::seconds(1));
   ParseRetryWaits(c, t, mail);
+  mail.expire_after = c.Duration(t, "expire_after", mail.expire_after,
+                                 std::chrono::seconds(60));
+  mail.warn_after =
+      c.Duration(t, "warn_after", mail.warn_after, std::chrono::seconds(60));
+  mail.sent_log_retention =
+      c.Duration(t, "sent_log_retention", mail.sent_log_retention,
+                 std::chrono::seconds(86400));
   std::string domain = c.String(t, "message_id_domain", "[mail]", false);
   if (domain.empty()) {
     std::size_t at = mail.from_address.find('@');
@@ -304,6 +311,27 @@ void ParseMail(Checker& c, const toml::table& root, Config& config) {
             "unknown transport '" + mail.transport +
                 "' (expected \"smtp\" or \"maildir\")");
   }
+}
+
+void ParseAdmin(Checker& c, const toml::table& root, Config& config) {
+  const toml::node* node = root.get("admin");
+  if (node == nullptr) return;
+  const toml::table* t = node->as_table();
+  if (t == nullptr) {
+    c.Error(node->source(), "'admin' must be a table [admin]");
+    return;
+  }
+  c.AllowOnly(*t, "[admin]", {"address", "min_interval"});
+  AdminConfig& admin = config.admin;
+  admin.address = c.String(*t, "address", "[admin]", true);
+  if (!admin.address.empty()) {
+    if (Status s = mail::ValidateAddress(admin.address); !s.ok()) {
+      c.Error(t->get("address")->source(),
+              "bad admin 'address': " + s.message());
+    }
+  }
+  admin.min_interval = c.Duration(*t, "min_interval", admin.min_interval,
+                                  std::chrono::seconds(60));
 }
 
 void ParseSources(Checker& c, const toml::table& root, Config& config) {
@@ -429,8 +457,8 @@ ConfigResult ParseConfig(const std::string& text,
   Config config;
   config.file = path;
   c.AllowOnly(root, "the top level",
-              {"state_dir", "rules_dir", "contact", "fetch", "mail", "source",
-               "agency"});
+              {"state_dir", "rules_dir", "contact", "fetch", "mail", "admin",
+               "source", "agency"});
   std::error_code ec;
   std::filesystem::path base =
       std::filesystem::absolute(path, ec).parent_path();
@@ -447,6 +475,7 @@ ConfigResult ParseConfig(const std::string& text,
   }
   ParseFetch(c, root, config);
   ParseMail(c, root, config);
+  ParseAdmin(c, root, config);
   ParseSources(c, root, config);
   ParseAgencies(c, root, config);
   if (!c.HasErrors()) result.config = std::move(config);

@@ -38,6 +38,18 @@ struct MailConfig {
   std::string message_id_domain;
   std::vector<std::chrono::seconds> retry_waits;
   std::chrono::seconds timeout{60};
+  // Undelivered this long after queueing: expired, and the admin is told.
+  std::chrono::seconds expire_after{std::chrono::hours(5 * 24)};
+  // Undelivered this long: the admin is warned once per message.
+  std::chrono::seconds warn_after{std::chrono::hours(4)};
+  std::chrono::seconds sent_log_retention{std::chrono::hours(365 * 24)};
+};
+
+// [admin]: where notices about faults an administrator must fix go. The
+// table is optional; without it notices are only logged.
+struct AdminConfig {
+  std::string address;  // Validated addr-spec; "" when not configured.
+  std::chrono::seconds min_interval{3600};  // Per notice kind and subject.
 };
 
 struct Config {
@@ -49,6 +61,7 @@ struct Config {
   std::chrono::seconds fetch_timeout{60};
   std::size_t max_bytes = 32u << 20;
   MailConfig mail;
+  AdminConfig admin;
   std::vector<SourceConfig> sources;
   std::vector<AgencyConfig> agencies;
 

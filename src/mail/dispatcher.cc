@@ -3,13 +3,59 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace lexwatch::mail {
+namespace {
+
+using Outcome = Delivery::Outcome;
+
+constexpr std::chrono::hours kPrunePeriod(1);
+
+// SplitMix64: a well-mixed 64-bit hash, so neighbouring ids jitter apart.
+std::uint64_t Mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// "90s", "15m", "4h", "5d": the largest unit that divides evenly.
+std::string FormatDuration(std::chrono::seconds d) {
+  long long s = d.count();
+  if (s != 0 && s % 86400 == 0) return std::to_string(s / 86400) + "d";
+  if (s != 0 && s % 3600 == 0) return std::to_string(s / 3600) + "h";
+  if (s != 0 && s % 60 == 0) return std::to_string(s / 60) + "m";
+  return std::to_string(s) + "s";
+}
+
+std::string Describe(const store::OutboxMessage& m) {
+  return "til " + m.recipient + " (etat " + m.agency_id + ", sak " +
+         m.item_key + ", Message-ID <" + m.message_id + ">, outbox-id " +
+         std::to_string(m.id) + ")";
+}
+
+}  // namespace
 
 std::chrono::seconds RetryPolicy::NextWait(int attempts) const {
   if (waits.empty()) return std::chrono::hours(1);
   std::size_t n = static_cast<std::size_t>(std::max(attempts, 1));
   return waits[std::min(n, waits.size()) - 1];
+}
+
+std::chrono::seconds RetryPolicy::JitteredWait(std::int64_t id,
+                                               int attempts) const {
+  double base = static_cast<double>(NextWait(attempts).count());
+  std::uint64_t h = Mix(static_cast<std::uint64_t>(id) * 1000003u +
+                        static_cast<std::uint64_t>(attempts));
+  // A uniform value in [-1, 1].
+  double unit = static_cast<double>(h >> 11) / static_cast<double>(1ULL << 53);
+  double factor = 1.0 + jitter * (2.0 * unit - 1.0);
+  return std::chrono::seconds(std::llround(base * factor));
+}
+
+std::chrono::seconds RetryPolicy::HeldProbeWait() const {
+  return waits.empty() ? std::chrono::hours(1) : waits.back();
 }
 
 Dispatcher::Dispatcher(store::Store& store, MailTransport& transport,
@@ -22,12 +68,22 @@ Dispatcher::Dispatcher(store::Store& store, MailTransport& transport,
       policy_(std::move(policy)) {}
 
 Result<DispatchStats> Dispatcher::RunDue(int limit) {
+  DispatchStats stats;
+  if (Status s = ExpireAndWarn(stats); !s.ok()) return s;
+  if (Status s = PruneSentLog(); !s.ok()) return s;
+  if (!blocked(clock_.Now())) {
+    if (Status s = ProbeHeld(stats); !s.ok()) return s;
+  }
   Result<std::vector<store::OutboxMessage>> due =
       store_.DueMessages(clock_.Now(), limit);
   if (!due.ok()) return due.status();
-  DispatchStats stats;
   for (const store::OutboxMessage& message : *due) {
-    if (Status s = SendOne(message, stats); !s.ok()) return s;
+    Status s = blocked(clock_.Now()) ? HoldWithoutSending(message, stats)
+                                     : SendOne(message, stats);
+    if (!s.ok()) return s;
+  }
+  if (!blocked(clock_.Now())) {
+    if (Status s = SendNotices(stats); !s.ok()) return s;
   }
   return stats;
 }
@@ -37,37 +93,227 @@ Status Dispatcher::SendOne(const store::OutboxMessage& message,
   if (Status s = store_.MarkSending(message.id, clock_.Now()); !s.ok()) {
     return s;
   }
-  Result<std::string> reply =
-      transport_.Send(envelope_from_, message.recipient, message.message);
-  TimePoint now = clock_.Now();
-  if (reply.ok()) {
-    spdlog::info("mail sent to {} item {} <{}>: {}", message.recipient,
-                 message.item_key, message.message_id, *reply);
-    ++stats.sent;
-    return store_.MarkSent(message.id, *reply, now);
+  Delivery delivery =
+      transport_.Deliver(envelope_from_, message.recipient, message.message);
+  if (!delivery.delivered()) return RecordFailure(message, delivery, stats);
+  spdlog::info("mail sent to {} item {} <{}>: {}", message.recipient,
+               message.item_key, message.message_id, delivery.reply);
+  ++stats.sent;
+  if (Status s = store_.MarkSent(message.id, delivery.reply, clock_.Now());
+      !s.ok()) {
+    return s;
   }
-  Status status = reply.status();
-  const std::string& error = status.message();
+  // The server takes our mail again: whatever a refused login held goes.
+  Result<int> released = store_.ReleaseHeld(clock_.Now());
+  if (!released.ok()) return released.status();
+  if (*released > 0) {
+    spdlog::info("released {} held messages: the server accepts mail again",
+                 *released);
+    stats.released += *released;
+  }
+  return Status::Ok();
+}
+
+Status Dispatcher::RecordFailure(const store::OutboxMessage& message,
+                                 const Delivery& delivery,
+                                 DispatchStats& stats) {
+  TimePoint now = clock_.Now();
   int attempts = message.attempts + 1;
+  const std::string& error = delivery.reply;
+  if (delivery.outcome == Outcome::kAuthFailed) {
+    blocked_until_ = now + policy_.HeldProbeWait();
+    blocked_reason_ = error;
+    spdlog::error(
+        "mail held to {} item {} <{}>: {}; nothing more is sent until it is "
+        "fixed (next probe in {})",
+        message.recipient, message.item_key, message.message_id, error,
+        FormatDuration(policy_.HeldProbeWait()));
+    ++stats.held;
+    Notify(kNoticeMailHeld, "smtp",
+           "SMTP-innlogging avvist: e-post holdes tilbake",
+           "lexwatch får ikke logget inn på SMTP-serveren:\n  " + error +
+               "\n\nVarslene holdes tilbake (tilstand «held»). Ingen er tapt, "
+               "og de sendes så snart innloggingen virker igjen.\n\n"
+               "Hva du gjør: rett brukernavn og passord for [mail] (user, "
+               "password_file eller systemd-credential smtp-password) og "
+               "start lexwatch på nytt. Se hva som venter med\n"
+               "  lexwatch outbox list --state held\n");
+    return store_.MarkAttempted(message.id, store::kHeld, error, delivery.code,
+                                now);
+  }
   bool expired =
       now - FromUnixSeconds(message.created) >= policy_.give_up_after;
-  if (status.IsPermanent() || expired) {
-    std::string why = expired && !status.IsPermanent()
-                          ? "gave up after " + std::to_string(attempts) +
-                                " attempts: " + error
-                          : error;
+  if (delivery.outcome == Outcome::kPermanent) {
     spdlog::error("mail failed to {} item {} <{}>: {}", message.recipient,
-                  message.item_key, message.message_id, why);
+                  message.item_key, message.message_id, error);
     ++stats.failed;
-    return store_.MarkFailed(message.id, why, now);
+    Notify(kNoticeMailFailed, std::to_string(delivery.code),
+           "SMTP-serveren avviste et varsel for godt",
+           "SMTP-serveren avviste et varsel " + Describe(message) + ":\n  " +
+               error +
+               "\n\nVarselet er ikke levert og prøves ikke igjen. Sjekk "
+               "mottakeradressen i [[agency]] i konfigurasjonen. Flere "
+               "avvisninger med samme kode i løpet av timen varsles ikke "
+               "hver for seg; se alle med\n"
+               "  lexwatch outbox list --state failed\n"
+               "og send ett på nytt med\n"
+               "  lexwatch outbox retry " +
+               std::to_string(message.id) + "\n");
+    return store_.MarkAttempted(message.id, store::kFailed, error,
+                                delivery.code, now);
   }
-  std::chrono::seconds wait = policy_.NextWait(attempts);
+  if (expired) {
+    std::string why =
+        "expired after " + std::to_string(attempts) + " attempts: " + error;
+    spdlog::error("mail expired to {} item {} <{}>: {}", message.recipient,
+                  message.item_key, message.message_id, why);
+    ++stats.expired;
+    Notify(kNoticeMailExpired, "queue", "Varsler gitt opp etter levetiden",
+           "lexwatch ga opp et varsel " + Describe(message) + " etter " +
+               FormatDuration(policy_.give_up_after) + ":\n  " + error +
+               "\n\nSe alle som er gitt opp med\n"
+               "  lexwatch outbox list --state expired\n");
+    return store_.MarkAttempted(message.id, store::kExpired, why, delivery.code,
+                                now);
+  }
+  std::chrono::seconds wait = policy_.JitteredWait(message.id, attempts);
   spdlog::warn(
-      "mail deferred to {} item {} <{}> (attempt {}, retry in {}s): {}",
+      "mail deferred to {} item {} <{}> (attempt {}, retry in {}s{}): {}",
       message.recipient, message.item_key, message.message_id, attempts,
-      wait.count(), error);
+      wait.count(),
+      delivery.after_data ? "; the server may have it: the retry reuses the "
+                            "Message-ID"
+                          : "",
+      error);
   ++stats.deferred;
-  return store_.MarkDeferred(message.id, error, now + wait);
+  return store_.MarkAttempted(message.id, store::kDeferred, error,
+                              delivery.code, now + wait);
+}
+
+Status Dispatcher::HoldWithoutSending(const store::OutboxMessage& message,
+                                      DispatchStats& stats) {
+  ++stats.held;
+  return store_.MarkAttempted(
+      message.id, store::kHeld,
+      "held: the SMTP login was refused: " + blocked_reason_, message.last_code,
+      clock_.Now());
+}
+
+// One held row is sent as a probe; success releases the rest (SendOne).
+Status Dispatcher::ProbeHeld(DispatchStats& stats) {
+  Result<std::optional<store::OutboxMessage>> held = store_.OldestHeld();
+  if (!held.ok()) return held.status();
+  if (!held->has_value()) return Status::Ok();
+  spdlog::info("probing held mail with outbox id {}", (*held)->id);
+  int held_before = stats.held;
+  if (Status s = SendOne(**held, stats); !s.ok()) return s;
+  // Still refused: it was held again; do not count it as new.
+  if (stats.held > held_before) --stats.held;
+  return Status::Ok();
+}
+
+Status Dispatcher::ExpireAndWarn(DispatchStats& stats) {
+  TimePoint now = clock_.Now();
+  Result<std::vector<store::OutboxMessage>> old =
+      store_.UndeliveredSince(now - policy_.give_up_after, false);
+  if (!old.ok()) return old.status();
+  for (const store::OutboxMessage& m : *old) {
+    std::string why = "expired undelivered after " +
+                      FormatDuration(policy_.give_up_after) + " and " +
+                      std::to_string(m.attempts) + " attempts" +
+                      (m.last_reply.empty() ? "" : ": " + m.last_reply);
+    spdlog::error("mail expired to {} item {} <{}>: {}", m.recipient,
+                  m.item_key, m.message_id, why);
+    if (Status s =
+            store_.MarkAttempted(m.id, store::kExpired, why, m.last_code, now);
+        !s.ok()) {
+      return s;
+    }
+    ++stats.expired;
+  }
+  if (!old->empty()) {
+    Notify(kNoticeMailExpired, "queue", "Varsler gitt opp etter levetiden",
+           std::to_string(old->size()) + " varsel ble ikke levert innen " +
+               FormatDuration(policy_.give_up_after) +
+               " og er gitt opp (tilstand «expired»). Det eldste: " +
+               Describe(old->front()) +
+               ", siste svar: " + old->front().last_reply +
+               "\n\nSe alle med\n  lexwatch outbox list --state expired\n"
+               "og send ett på nytt med\n  lexwatch outbox retry ID\n");
+  }
+  Result<std::vector<store::OutboxMessage>> late =
+      store_.UndeliveredSince(now - policy_.warn_after, true);
+  if (!late.ok()) return late.status();
+  if (late->empty()) return Status::Ok();
+  std::vector<std::int64_t> ids;
+  for (const store::OutboxMessage& m : *late) ids.push_back(m.id);
+  if (Status s = store_.MarkWarned(ids, now); !s.ok()) return s;
+  Notify(kNoticeMailOld, "queue", "Varsler venter på levering",
+         std::to_string(late->size()) + " varsel har ventet mer enn " +
+             FormatDuration(policy_.warn_after) +
+             " uten å bli levert. lexwatch prøver fortsatt, og gir opp etter " +
+             FormatDuration(policy_.give_up_after) +
+             ". Det eldste: " + Describe(late->front()) +
+             ", siste svar: " + late->front().last_reply +
+             "\n\nSe køen med\n  lexwatch outbox list --state deferred\n");
+  return Status::Ok();
+}
+
+Status Dispatcher::SendNotices(DispatchStats& stats) {
+  TimePoint now = clock_.Now();
+  Result<std::vector<store::AdminNotice>> due = store_.DueNotices(now);
+  if (!due.ok()) return due.status();
+  for (const store::AdminNotice& notice : *due) {
+    Delivery d =
+        transport_.Deliver(envelope_from_, notice.recipient, notice.message);
+    if (d.delivered()) {
+      ++stats.notices;
+      spdlog::info("admin notice [{}] mailed: {}", notice.key, d.reply);
+      if (Status s = store_.MarkNoticeSent(notice.key, d.reply, clock_.Now());
+          !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    spdlog::error("admin notice [{}] not mailed: {}", notice.key, d.reply);
+    if (d.outcome == Outcome::kAuthFailed) {
+      blocked_until_ = clock_.Now() + policy_.HeldProbeWait();
+      blocked_reason_ = d.reply;
+    }
+    TimePoint next = clock_.Now() +
+                     policy_.JitteredWait(notice.created, notice.attempts + 1);
+    if (Status s = store_.MarkNoticeDeferred(notice.key, d.reply, next);
+        !s.ok()) {
+      return s;
+    }
+    if (d.outcome == Outcome::kAuthFailed) break;
+  }
+  return Status::Ok();
+}
+
+Status Dispatcher::PruneSentLog() {
+  TimePoint now = clock_.Now();
+  if (now < next_prune_) return Status::Ok();
+  next_prune_ = now + kPrunePeriod;
+  Result<int> pruned = store_.PruneSentLog(now - policy_.sent_log_retention);
+  if (!pruned.ok()) return pruned.status();
+  if (*pruned > 0) spdlog::info("sent log: pruned {} old entries", *pruned);
+  return Status::Ok();
+}
+
+void Dispatcher::Notify(std::string_view kind, std::string_view key,
+                        const std::string& subject, const std::string& body) {
+  if (notifier_ == nullptr) {
+    spdlog::warn("admin notice [{}/{}] {} (no notifier: logged only)", kind,
+                 key, subject);
+    return;
+  }
+  // A notice that cannot be recorded must not stop delivery: log it.
+  Result<bool> recorded = notifier_->Notify(kind, key, subject, body);
+  if (!recorded.ok()) {
+    spdlog::error("admin notice [{}/{}] {}: cannot record: {}", kind, key,
+                  subject, recorded.status().message());
+  }
 }
 
 }  // namespace lexwatch::mail

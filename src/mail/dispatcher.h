@@ -2,57 +2,108 @@
 #define LEXWATCH_MAIL_DISPATCHER_H_
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "mail/admin_notifier.h"
 #include "mail/transport.h"
 #include "store/store.h"
 
 namespace lexwatch::mail {
 
-// Growing waits between attempts for one message: after attempt n (1-based)
-// wait waits[min(n, size) - 1]. Pure.
+// When to try a message again, and when to give up on it. Pure.
 struct RetryPolicy {
+  // Growing waits between attempts for one message: after attempt n
+  // (1-based) wait waits[min(n, size) - 1]. Held mail is probed this often
+  // too, at the last wait.
   std::vector<std::chrono::seconds> waits{
       std::chrono::minutes(1), std::chrono::minutes(5),
       std::chrono::minutes(15), std::chrono::minutes(30),
       std::chrono::hours(1)};
-  // A message still undelivered this long after it was queued fails
+  // A message still undelivered this long after it was queued expires
   // (Postfix's maximal_queue_lifetime).
   std::chrono::seconds give_up_after{std::chrono::hours(5 * 24)};
+  // The admin is warned once about each message undelivered this long
+  // (Postfix's delay_warning_time).
+  std::chrono::seconds warn_after{std::chrono::hours(4)};
+  // Each wait is spread by up to this fraction either way, so messages
+  // deferred together do not all come back together.
+  double jitter = 0.1;
+  // Sent-log entries older than this are deleted.
+  std::chrono::seconds sent_log_retention{std::chrono::hours(365 * 24)};
+
   std::chrono::seconds NextWait(int attempts) const;
+  // NextWait(attempts) scaled by a factor in [1 - jitter, 1 + jitter] that
+  // depends only on (row id, attempts): the same row always waits the same.
+  std::chrono::seconds JitteredWait(std::int64_t id, int attempts) const;
+  // How long held mail waits between probes: the last of `waits`.
+  std::chrono::seconds HeldProbeWait() const;
 };
 
 struct DispatchStats {
   int sent = 0;
   int deferred = 0;
   int failed = 0;
+  int held = 0;      // Newly held (login refused) this run.
+  int expired = 0;   // Gave up on this run.
+  int released = 0;  // Held rows released after a successful send.
+  int notices = 0;   // Admin notices mailed.
 };
 
 // Sends what is due in the outbox. Each row is marked sending (committed)
-// before the transport is called, then sent, deferred or failed; rows a
-// crash left in sending are put back by Store::RecoverInterrupted at start-up
-// and resent with the same Message-ID. Call from one thread; the Store must
-// be that thread's own.
+// before the transport is called, then sent, deferred, failed or held; rows
+// a crash left in sending are put back by Store::RecoverInterrupted at
+// start-up and resent with the same bytes (same Message-ID and Date).
+//
+// A refused login (530/534/535) holds the message and stops sending: every
+// other due message is held without a connection until the held mail is
+// probed again (at once after a restart, then every HeldProbeWait); the
+// first successful send releases all held rows. Call from one thread; the
+// Store must be that thread's own.
 class Dispatcher {
  public:
   Dispatcher(store::Store& store, MailTransport& transport, const Clock& clock,
              std::string envelope_from, RetryPolicy policy = {});
-  // Sends up to `limit` due messages. Fails only when the database fails;
-  // transport failures are counted, recorded and logged.
+
+  // Where to report failures; without one they are only logged. The
+  // notifier must use this dispatcher's Store. Pending notices (from any
+  // notifier on the same database) are mailed by RunDue either way.
+  void set_notifier(AdminNotifier* notifier) { notifier_ = notifier; }
+
+  // Expires and warns about old mail, probes held mail, sends up to `limit`
+  // due messages, then mails due admin notices. Fails only when the
+  // database fails; transport failures are counted, recorded and logged.
   Result<DispatchStats> RunDue(int limit = 1000);
 
  private:
   // Sends one row and records the outcome; fails only on a store failure.
   Status SendOne(const store::OutboxMessage& message, DispatchStats& stats);
+  Status RecordFailure(const store::OutboxMessage& message,
+                       const Delivery& delivery, DispatchStats& stats);
+  Status HoldWithoutSending(const store::OutboxMessage& message,
+                            DispatchStats& stats);
+  Status ExpireAndWarn(DispatchStats& stats);
+  Status ProbeHeld(DispatchStats& stats);
+  Status SendNotices(DispatchStats& stats);
+  Status PruneSentLog();
+  void Notify(std::string_view kind, std::string_view key,
+              const std::string& subject, const std::string& body);
+  bool blocked(TimePoint now) const { return now < blocked_until_; }
 
   store::Store& store_;
   MailTransport& transport_;
   const Clock& clock_;
   std::string envelope_from_;
   RetryPolicy policy_;
+  AdminNotifier* notifier_ = nullptr;
+  // Until then a refused login blocks sending; the epoch after a restart,
+  // so held mail is probed at once.
+  TimePoint blocked_until_{};
+  std::string blocked_reason_;
+  TimePoint next_prune_{};
 };
 
 }  // namespace lexwatch::mail

@@ -88,20 +88,29 @@ std::string RedactUrl(const std::string& url) {
   return url.substr(0, start) + url.substr(at + 1);
 }
 
-Result<std::string> Classify(CURLcode rc, long code, const Transcript& t,
-                             const char* errbuf, const std::string& url) {
+Delivery Classify(CURLcode rc, long code, const Transcript& t,
+                  const char* errbuf, const std::string& url) {
+  using Outcome = Delivery::Outcome;
+  int reply_code = static_cast<int>(code);
   if (rc == CURLE_OK) {
-    return t.last_reply.empty() ? std::to_string(code) : t.last_reply;
+    return {Outcome::kDelivered,
+            t.last_reply.empty() ? std::to_string(code) : t.last_reply,
+            reply_code, false};
   }
   std::string error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
   std::string detail =
       t.last_reply.empty() ? error : t.last_reply + " (" + error + ")";
   // A rejected login is a configuration fault: keep the mail for later.
   if (rc == CURLE_LOGIN_DENIED || code == 530 || code == 534 || code == 535) {
-    return Status::Unavailable(url, "authentication failed: " + detail);
+    return {Outcome::kAuthFailed, url + ": authentication failed: " + detail,
+            reply_code, false};
   }
-  if (code >= 500 && code <= 599) return Status::Permanent(url, detail);
-  return Status::Unavailable(url, detail);
+  if (code >= 500 && code <= 599) {
+    return {Outcome::kPermanent, url + ": " + detail, reply_code, false};
+  }
+  // Still at 354 when it failed: the text went out but no verdict came
+  // back, so the server may have queued it.
+  return {Outcome::kTransient, url + ": " + detail, reply_code, code == 354};
 }
 
 }  // namespace
@@ -137,23 +146,42 @@ SmtpTransport::~SmtpTransport() = default;
 Result<std::string> SmtpTransport::Send(std::string_view envelope_from,
                                         std::string_view recipient,
                                         std::string_view message) {
+  Delivery d = Deliver(envelope_from, recipient, message);
+  switch (d.outcome) {
+    case Delivery::Outcome::kDelivered:
+      return d.reply;
+    case Delivery::Outcome::kPermanent:
+      return Status::Permanent(d.reply);
+    default:
+      return Status::Unavailable(d.reply);
+  }
+}
+
+Delivery SmtpTransport::Deliver(std::string_view envelope_from,
+                                std::string_view recipient,
+                                std::string_view message) {
+  using Outcome = Delivery::Outcome;
   // curl 7.88 passes CR/LF in envelope addresses through to the server.
   if (Status s = ValidateAddress(recipient); !s.ok()) {
-    return Status::Permanent(s.message());
+    return {Outcome::kPermanent, s.message(), 0, false};
   }
   if (Status s = ValidateAddress(envelope_from); !s.ok()) {
-    return Status::Unavailable("envelope sender", s.message());
+    return {Outcome::kTransient, "envelope sender: " + s.message(), 0, false};
   }
   std::string url = RedactUrl(options_.url);
   CURL* curl = connection_->curl;
-  if (curl == nullptr) return Status::Unavailable(url, "curl_easy_init failed");
+  if (curl == nullptr) {
+    return {Outcome::kTransient, url + ": curl_easy_init failed", 0, false};
+  }
 
   // Plain text only to a loopback relay; TRY would fall back silently.
   bool plain = !options_.starttls && IsLoopback(UrlHost(options_.url));
   std::string mail_from = "<" + std::string(envelope_from) + ">";
   std::string rcpt_to = "<" + std::string(recipient) + ">";
   curl_slist* rcpt = curl_slist_append(nullptr, rcpt_to.c_str());
-  if (rcpt == nullptr) return Status::Unavailable(url, "out of memory");
+  if (rcpt == nullptr) {
+    return {Outcome::kTransient, url + ": out of memory", 0, false};
+  }
   Upload upload{message};
   Transcript transcript;
   char errbuf[CURL_ERROR_SIZE] = "";
@@ -186,6 +214,7 @@ Result<std::string> SmtpTransport::Send(std::string_view envelope_from,
   curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT,
                    static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, reuse_connection_ ? 0L : 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
   // The debug callback is the only way to read the server's reply text.
   curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);

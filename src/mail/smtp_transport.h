@@ -31,12 +31,21 @@ class SmtpTransport final : public MailTransport {
   Result<std::string> Send(std::string_view envelope_from,
                            std::string_view recipient,
                            std::string_view message) override;
+  // Like Send, but says apart an authentication failure (530/534/535 or a
+  // refused login: kAuthFailed) and a failure after DATA (after_data).
+  Delivery Deliver(std::string_view envelope_from, std::string_view recipient,
+                   std::string_view message) override;
+
+  // Opens a new connection for every message when false (the benchmark's
+  // baseline). Default true: one connection serves message after message.
+  void set_reuse_connection(bool reuse) { reuse_connection_ = reuse; }
 
  private:
   struct Connection;  // One curl easy handle, kept so its connection is reused.
 
   SmtpOptions options_;
   std::unique_ptr<Connection> connection_;
+  bool reuse_connection_ = true;
 };
 
 }  // namespace lexwatch::mail

@@ -82,7 +82,79 @@ CREATE TABLE daemon_state (
 );
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+// v3: delivery reliability. The outbox is rebuilt (SQLite cannot change a
+// CHECK in place) to allow `held` (an authentication failure: a
+// configuration fault, kept until released), `expired` (undelivered after
+// the queue lifetime) and `cancelled` (by an administrator), and gains the
+// last SMTP reply code and when the admin was warned about the row's age.
+// sent_log keeps one line per successful delivery for the retention period;
+// admin_notices holds the rate-limited notices to the administrator.
+constexpr char kSchemaV3[] = R"sql(
+CREATE TABLE outbox_v3 (
+  id INTEGER PRIMARY KEY,
+  item_key TEXT NOT NULL REFERENCES items(key),
+  agency_id TEXT NOT NULL CHECK (agency_id <> ''),
+  recipient TEXT NOT NULL CHECK (recipient <> ''),
+  message_id TEXT NOT NULL CHECK (message_id <> ''),
+  message BLOB NOT NULL,
+  reasons TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL
+    CHECK (state IN ('queued', 'sending', 'sent', 'deferred', 'failed',
+                     'held', 'expired', 'cancelled')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  last_attempt INTEGER,
+  last_reply TEXT NOT NULL DEFAULT '',
+  sent_at INTEGER,
+  last_code INTEGER NOT NULL DEFAULT 0,
+  warned_at INTEGER,
+  UNIQUE (item_key, agency_id, recipient)
+);
+INSERT INTO outbox_v3 (id, item_key, agency_id, recipient, message_id,
+  message, reasons, state, attempts, created, next_attempt, last_attempt,
+  last_reply, sent_at)
+  SELECT id, item_key, agency_id, recipient, message_id, message, reasons,
+    state, attempts, created, next_attempt, last_attempt, last_reply, sent_at
+  FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v3 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox(state, next_attempt);
+CREATE INDEX outbox_by_created ON outbox(created);
+CREATE TABLE sent_log (
+  id INTEGER PRIMARY KEY,
+  outbox_id INTEGER NOT NULL,
+  item_key TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  reasons TEXT NOT NULL DEFAULT '',
+  message_id TEXT NOT NULL,
+  reply TEXT NOT NULL DEFAULT '',
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX sent_log_by_time ON sent_log(sent_at);
+INSERT INTO sent_log (outbox_id, item_key, agency_id, recipient, reasons,
+  message_id, reply, sent_at)
+  SELECT id, item_key, agency_id, recipient, reasons, message_id, last_reply,
+    COALESCE(sent_at, created)
+  FROM outbox WHERE state = 'sent' ORDER BY sent_at, id;
+CREATE TABLE admin_notices (
+  key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  recipient TEXT NOT NULL DEFAULT '',
+  message BLOB NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'logged')),
+  created INTEGER NOT NULL,
+  suppressed INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL,
+  last_reply TEXT NOT NULL DEFAULT '',
+  sent_at INTEGER
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 
 Result<long long> UserVersion(sqlite3* db, std::string_view path) {
   Statement stmt(db, path, "PRAGMA user_version");

@@ -1,6 +1,7 @@
 #ifndef LEXWATCH_STORE_STORE_H_
 #define LEXWATCH_STORE_STORE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -33,12 +35,22 @@ struct SourceState {
 };
 
 // Outbox states. A row goes queued -> sending -> sent, or back to deferred
-// (retried when next_attempt is due), or to failed (permanent).
+// (retried when next_attempt is due), or to failed (permanent). `held`: the
+// server refused our login (a configuration fault); kept, never due, until
+// a later send succeeds or an administrator retries it. `expired`: still
+// undelivered after the queue lifetime. `cancelled`: by an administrator.
 inline constexpr char kQueued[] = "queued";
 inline constexpr char kSending[] = "sending";
 inline constexpr char kSent[] = "sent";
 inline constexpr char kDeferred[] = "deferred";
 inline constexpr char kFailed[] = "failed";
+inline constexpr char kHeld[] = "held";
+inline constexpr char kExpired[] = "expired";
+inline constexpr char kCancelled[] = "cancelled";
+
+// Every outbox state, in the order `status` and `outbox list` show them.
+inline constexpr const char* kOutboxStates[] = {
+    kQueued, kSending, kDeferred, kHeld, kSent, kFailed, kExpired, kCancelled};
 
 // One message to one recipient.
 struct OutboxMessage {
@@ -57,6 +69,44 @@ struct OutboxMessage {
   std::optional<long long> sent_at;
   // When the last MarkSending happened; nullopt before the first attempt.
   std::optional<long long> last_attempt;
+  int last_code = 0;  // Last SMTP reply code; 0 when none (connection error).
+  // When the administrator was warned that this row is old and undelivered.
+  std::optional<long long> warned_at;
+};
+
+// One successful delivery, as kept for the sent-log retention period.
+struct SentLogEntry {
+  std::int64_t id = 0;
+  std::int64_t outbox_id = 0;
+  std::string item_key;
+  std::string agency_id;
+  std::string recipient;
+  std::string reasons;
+  std::string message_id;
+  std::string reply;
+  long long sent_at = 0;  // Unix seconds.
+};
+
+// Admin notice states: `pending` until mailed, `sent`, or `logged` when no
+// admin address is configured (the log line is the notice).
+inline constexpr char kNoticePending[] = "pending";
+inline constexpr char kNoticeSent[] = "sent";
+inline constexpr char kNoticeLogged[] = "logged";
+
+// The latest notice to the administrator for one key ("mail-held/smtp").
+struct AdminNotice {
+  std::string key;
+  std::string kind;
+  std::string subject;
+  std::string recipient;  // The admin address; "" when only logged.
+  std::string message;    // Rendered RFC 5322 message; "" when only logged.
+  std::string state;
+  long long created = 0;  // Start of the rate-limiting window.
+  int suppressed = 0;     // Notices for this key dropped since `created`.
+  int attempts = 0;
+  long long next_attempt = 0;
+  std::string last_reply;
+  std::optional<long long> sent_at;
 };
 
 // An item from the archive, as the matcher saw it when it arrived.
@@ -118,6 +168,59 @@ class Store {
                       TimePoint next_attempt);
   Status MarkFailed(std::int64_t id, const std::string& reply, TimePoint now);
   Result<std::optional<OutboxMessage>> GetMessage(std::int64_t id);
+
+  // --- Delivery reliability (schema v3) ---------------------------------
+  // Records the outcome of an attempt that did not deliver: `state` is
+  // deferred, failed, held or expired; `code` the last SMTP reply code (0
+  // for none). NotFound when the row is missing.
+  Status MarkAttempted(std::int64_t id, std::string_view state,
+                       const std::string& reply, int code,
+                       TimePoint next_attempt);
+  // Rows in any of `states` (all states when empty), newest first, at most
+  // `limit`.
+  Result<std::vector<OutboxMessage>> ListMessages(
+      const std::vector<std::string>& states, int limit);
+  // Undelivered rows (queued, deferred, held) created at or before
+  // `created_before`, oldest first; only rows never warned about when
+  // `unwarned_only`.
+  Result<std::vector<OutboxMessage>> UndeliveredSince(TimePoint created_before,
+                                                      bool unwarned_only);
+  Status MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now);
+  // The oldest held row, if any: the dispatcher's probe.
+  Result<std::optional<OutboxMessage>> OldestHeld();
+  // Held rows become queued and due at `now`. Returns how many.
+  Result<int> ReleaseHeld(TimePoint now);
+  // Makes row `id` queued and due at `now`, whatever its state but sent or
+  // sending (InvalidArgument then, naming the state); NotFound when missing.
+  Status RetryMessage(std::int64_t id, TimePoint now);
+  // Every row in `state` becomes queued and due at `now`. Returns how many.
+  Result<int> RetryAll(std::string_view state, TimePoint now);
+  // Marks row `id` cancelled with `reason` as its last reply, unless it is
+  // sent or being sent (InvalidArgument naming the state).
+  Status CancelMessage(std::int64_t id, const std::string& reason);
+
+  // The sent log, newest first, at most `limit` entries. MarkSent appends
+  // to it in the same transaction as the state change.
+  Result<std::vector<SentLogEntry>> ListSentLog(int limit);
+  // Deletes sent-log entries older than `before`. Returns how many.
+  Result<int> PruneSentLog(TimePoint before);
+
+  // Records a notice unless one for notice.key was recorded less than
+  // `min_interval` before notice.created: then only its suppressed count
+  // grows. True when recorded. One IMMEDIATE transaction, so stores on
+  // several threads rate-limit together.
+  Result<bool> RecordNotice(const AdminNotice& notice,
+                            std::chrono::seconds min_interval);
+  // Pending notices whose next_attempt <= now, oldest first.
+  Result<std::vector<AdminNotice>> DueNotices(TimePoint now);
+  Status MarkNoticeSent(const std::string& key, const std::string& reply,
+                        TimePoint now);
+  Status MarkNoticeDeferred(const std::string& key, const std::string& reply,
+                            TimePoint next_attempt);
+  // Forgets the notice for `key` (sent or not), so the next problem of that
+  // kind notifies at once. Returns true when an unsent one was dropped.
+  Result<bool> ResolveNotice(const std::string& key);
+  Result<std::vector<AdminNotice>> ListNotices();
 
   // Items first seen at or after `since` (all when nullopt), oldest first.
   Result<std::vector<ArchivedItem>> ListItems(std::optional<TimePoint> since);

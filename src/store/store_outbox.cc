@@ -13,7 +13,8 @@ using internal::Statement;
 
 constexpr char kMessageColumns[] =
     "id, item_key, agency_id, recipient, message_id, message, reasons, state, "
-    "attempts, created, next_attempt, last_reply, sent_at, last_attempt";
+    "attempts, created, next_attempt, last_reply, sent_at, last_attempt, "
+    "last_code, warned_at";
 
 OutboxMessage ReadMessage(const Statement& stmt) {
   OutboxMessage m;
@@ -31,7 +32,20 @@ OutboxMessage ReadMessage(const Statement& stmt) {
   m.last_reply = stmt.Bytes(11);
   m.sent_at = stmt.OptionalInt(12);
   m.last_attempt = stmt.OptionalInt(13);
+  m.last_code = static_cast<int>(stmt.Int(14));
+  m.warned_at = stmt.OptionalInt(15);
   return m;
+}
+
+// Steps `stmt` to the end, reading every row as an OutboxMessage.
+Result<std::vector<OutboxMessage>> ReadMessages(Statement& stmt) {
+  std::vector<OutboxMessage> rows;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return rows;
+    rows.push_back(ReadMessage(stmt));
+  }
 }
 
 // Runs `stmt`, an UPDATE of the one outbox row `id`, in a write transaction.
@@ -85,13 +99,27 @@ Status Store::MarkSending(std::int64_t id, TimePoint now) {
   return UpdateMessage(db_, path_, id, stmt);
 }
 
+// The sent-log line is written in the same transaction: a delivery is in
+// the log exactly when its row says sent.
 Status Store::MarkSent(std::int64_t id, const std::string& reply,
                        TimePoint now) {
   Statement stmt(db_, path_,
-                 "UPDATE outbox SET state = ?2, sent_at = ?3, last_reply = ?4 "
-                 "WHERE id = ?1");
+                 "UPDATE outbox SET state = ?2, sent_at = ?3, last_reply = ?4, "
+                 "last_code = 250 WHERE id = ?1");
   stmt.Bind(1, id).Bind(2, kSent).Bind(3, ToUnixSeconds(now)).Bind(4, reply);
-  return UpdateMessage(db_, path_, id, stmt);
+  Statement log(db_, path_,
+                "INSERT INTO sent_log (outbox_id, item_key, agency_id, "
+                "recipient, reasons, message_id, reply, sent_at) SELECT id, "
+                "item_key, agency_id, recipient, reasons, message_id, ?2, ?3 "
+                "FROM outbox WHERE id = ?1");
+  log.Bind(1, id).Bind(2, reply).Bind(3, ToUnixSeconds(now));
+  return InWriteTransaction(db_, path_, [&]() -> Status {
+    if (Status s = stmt.Run(); !s.ok()) return s;
+    if (sqlite3_changes(db_) == 0) {
+      return Status::NotFound("outbox message " + std::to_string(id));
+    }
+    return log.Run();
+  });
 }
 
 Status Store::MarkDeferred(std::int64_t id, const std::string& reply,
@@ -115,6 +143,163 @@ Status Store::MarkFailed(std::int64_t id, const std::string& reply,
   return UpdateMessage(db_, path_, id, stmt);
 }
 
+Status Store::MarkAttempted(std::int64_t id, std::string_view state,
+                            const std::string& reply, int code,
+                            TimePoint next_attempt) {
+  Statement stmt(db_, path_,
+                 "UPDATE outbox SET state = ?2, next_attempt = ?3, "
+                 "last_reply = ?4, last_code = ?5 WHERE id = ?1");
+  stmt.Bind(1, id)
+      .Bind(2, state)
+      .Bind(3, ToUnixSeconds(next_attempt))
+      .Bind(4, reply)
+      .Bind(5, static_cast<long long>(code));
+  return UpdateMessage(db_, path_, id, stmt);
+}
+
+Result<std::vector<OutboxMessage>> Store::ListMessages(
+    const std::vector<std::string>& states, int limit) {
+  // json_each binds the whole list as one parameter: the SQL stays fixed.
+  std::string list = "[";
+  for (const std::string& state : states) {
+    if (list.size() > 1) list += ",";
+    list += "\"" + state + "\"";
+  }
+  list += "]";
+  Statement stmt(db_, path_,
+                 std::string("SELECT ") + kMessageColumns +
+                     " FROM outbox WHERE ?1 = '[]' OR state IN (SELECT value "
+                     "FROM json_each(?1)) ORDER BY id DESC LIMIT ?2");
+  stmt.Bind(1, list).Bind(2, static_cast<long long>(limit));
+  return ReadMessages(stmt);
+}
+
+Result<std::vector<OutboxMessage>> Store::UndeliveredSince(
+    TimePoint created_before, bool unwarned_only) {
+  Statement stmt(db_, path_,
+                 std::string("SELECT ") + kMessageColumns +
+                     " FROM outbox WHERE state IN (?1, ?2, ?3) AND created <= "
+                     "?4 AND (?5 = 0 OR warned_at IS NULL) ORDER BY created, "
+                     "id");
+  stmt.Bind(1, kQueued)
+      .Bind(2, kDeferred)
+      .Bind(3, kHeld)
+      .Bind(4, ToUnixSeconds(created_before))
+      .Bind(5, static_cast<long long>(unwarned_only ? 1 : 0));
+  return ReadMessages(stmt);
+}
+
+Status Store::MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now) {
+  Statement stmt(db_, path_, "UPDATE outbox SET warned_at = ?2 WHERE id = ?1");
+  return InWriteTransaction(db_, path_, [&]() -> Status {
+    for (std::int64_t id : ids) {
+      stmt.Reset();
+      stmt.Bind(1, id).Bind(2, ToUnixSeconds(now));
+      if (Status s = stmt.Run(); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<OutboxMessage>> Store::OldestHeld() {
+  Statement stmt(db_, path_,
+                 std::string("SELECT ") + kMessageColumns +
+                     " FROM outbox WHERE state = ?1 ORDER BY created, id "
+                     "LIMIT 1");
+  stmt.Bind(1, kHeld);
+  Result<std::vector<OutboxMessage>> rows = ReadMessages(stmt);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<OutboxMessage>();
+  return std::optional<OutboxMessage>(rows->front());
+}
+
+Result<int> Store::ReleaseHeld(TimePoint now) { return RetryAll(kHeld, now); }
+
+Status Store::RetryMessage(std::int64_t id, TimePoint now) {
+  return InWriteTransaction(db_, path_, [&]() -> Status {
+    Result<std::optional<OutboxMessage>> row = GetMessage(id);
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) {
+      return Status::NotFound("outbox message " + std::to_string(id));
+    }
+    const std::string& state = (*row)->state;
+    if (state == kSent || state == kSending) {
+      return Status::InvalidArgument("outbox message " + std::to_string(id),
+                                     "it is " + state + ", not retried");
+    }
+    Statement stmt(db_, path_,
+                   "UPDATE outbox SET state = ?2, next_attempt = ?3 "
+                   "WHERE id = ?1");
+    stmt.Bind(1, id).Bind(2, kQueued).Bind(3, ToUnixSeconds(now));
+    return stmt.Run();
+  });
+}
+
+Result<int> Store::RetryAll(std::string_view state, TimePoint now) {
+  Statement stmt(db_, path_,
+                 "UPDATE outbox SET state = ?1, next_attempt = ?2 "
+                 "WHERE state = ?3");
+  stmt.Bind(1, kQueued).Bind(2, ToUnixSeconds(now)).Bind(3, state);
+  return InWriteTransaction(db_, path_, [&]() -> Result<int> {
+    if (Status s = stmt.Run(); !s.ok()) return s;
+    return sqlite3_changes(db_);
+  });
+}
+
+Status Store::CancelMessage(std::int64_t id, const std::string& reason) {
+  return InWriteTransaction(db_, path_, [&]() -> Status {
+    Result<std::optional<OutboxMessage>> row = GetMessage(id);
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) {
+      return Status::NotFound("outbox message " + std::to_string(id));
+    }
+    const std::string& state = (*row)->state;
+    if (state == kSent || state == kSending) {
+      return Status::InvalidArgument("outbox message " + std::to_string(id),
+                                     "it is " + state + ", not cancelled");
+    }
+    Statement stmt(db_, path_,
+                   "UPDATE outbox SET state = ?2, last_reply = ?3 "
+                   "WHERE id = ?1");
+    stmt.Bind(1, id).Bind(2, kCancelled).Bind(3, reason);
+    return stmt.Run();
+  });
+}
+
+Result<std::vector<SentLogEntry>> Store::ListSentLog(int limit) {
+  Statement stmt(db_, path_,
+                 "SELECT id, outbox_id, item_key, agency_id, recipient, "
+                 "reasons, message_id, reply, sent_at FROM sent_log "
+                 "ORDER BY sent_at DESC, id DESC LIMIT ?1");
+  stmt.Bind(1, static_cast<long long>(limit));
+  std::vector<SentLogEntry> entries;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return entries;
+    SentLogEntry e;
+    e.id = stmt.Int(0);
+    e.outbox_id = stmt.Int(1);
+    e.item_key = stmt.Bytes(2);
+    e.agency_id = stmt.Bytes(3);
+    e.recipient = stmt.Bytes(4);
+    e.reasons = stmt.Bytes(5);
+    e.message_id = stmt.Bytes(6);
+    e.reply = stmt.Bytes(7);
+    e.sent_at = stmt.Int(8);
+    entries.push_back(std::move(e));
+  }
+}
+
+Result<int> Store::PruneSentLog(TimePoint before) {
+  Statement stmt(db_, path_, "DELETE FROM sent_log WHERE sent_at < ?1");
+  stmt.Bind(1, ToUnixSeconds(before));
+  return InWriteTransaction(db_, path_, [&]() -> Result<int> {
+    if (Status s = stmt.Run(); !s.ok()) return s;
+    return sqlite3_changes(db_);
+  });
+}
+
 Result<std::optional<OutboxMessage>> Store::GetMessage(std::int64_t id) {
   Statement stmt(
       db_, path_,
@@ -128,9 +313,7 @@ Result<std::optional<OutboxMessage>> Store::GetMessage(std::int64_t id) {
 
 Result<std::map<std::string, long long>> Store::OutboxCounts() {
   std::map<std::string, long long> counts;
-  for (const char* state : {kQueued, kSending, kSent, kDeferred, kFailed}) {
-    counts[state] = 0;
-  }
+  for (const char* state : kOutboxStates) counts[state] = 0;
   Statement stmt(db_, path_,
                  "SELECT state, COUNT(*) FROM outbox GROUP BY state");
   for (;;) {

@@ -650,6 +650,75 @@ class E2E(unittest.TestCase):
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn(missing, p.stderr)
 
+    # ----- crash (delivery reliability; see crash_test.py) ---------------
+
+    def test_KillNineAcrossRestartsDeliversEveryAlert(self):
+        import crash_test
+        seed = int(os.environ.get("LEXWATCH_CRASH_SEED", time.time()))
+        workdir = os.path.join(self.tmp, "crash")
+        os.makedirs(workdir)
+        try:
+            counts = crash_test.run(BINARY, workdir, 50, seed)
+        except AssertionError as e:
+            self.fail(f"{e} (seed {seed}; rerun with LEXWATCH_CRASH_SEED)")
+        self.assertEqual(counts["killed"], 50)
+        self.assertEqual(counts["distinct"], counts["expected"])
+
+    # ----- outbox administration -----------------------------------------
+
+    def test_OutboxListShowRetryCancelFailedMessages(self):
+        server = self.smtp(reject_all=1).start()
+        self.standard_setup(server.port)
+        self.run_once()
+        p = self.lexwatch("outbox", "list", "--state", "failed", "--json",
+                          "--config", self.config)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = [json.loads(line) for line in p.stdout.splitlines()]
+        self.assertEqual(len(rows), len(EXPECTED))
+        self.assertEqual({r["state"] for r in rows}, {"failed"})
+        self.assertEqual({r["last_code"] for r in rows}, {550})
+        first = rows[-1]["id"]
+        p = self.lexwatch("outbox", "show", str(first), "--config",
+                          self.config)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"message-id:   <{rows[-1]['message_id']}>", p.stdout)
+        self.assertIn("Auto-Submitted: auto-generated", p.stdout)
+        self.assertIn("last reply:   550 ", p.stdout)
+        p = self.lexwatch("outbox", "retry", str(first), "--config",
+                          self.config)
+        self.assertEqual(p.stdout,
+                         f"outbox message {first} is queued and due now\n")
+        p = self.lexwatch("outbox", "cancel", str(rows[0]["id"]), "--config",
+                          self.config)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        states = {r["id"]: r["state"] for r in self.outbox()}
+        self.assertEqual(states[first], "queued")
+        self.assertEqual(states[rows[0]["id"]], "cancelled")
+        p = self.lexwatch("outbox", "show", "999", "--config", self.config)
+        self.assertEqual((p.returncode, p.stderr),
+                         (1, "no outbox message 999\n"))
+
+    def test_OutboxListStateSentShowsTheSentLog(self):
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        self.run_once()
+        p = self.lexwatch("outbox", "list", "--state", "sent", "--json",
+                          "--config", self.config)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        log = [json.loads(line) for line in p.stdout.splitlines()]
+        self.assertEqual(sorted(e["recipient"] for e in log),
+                         sorted(rcpt for rcpt, _ in EXPECTED))
+        delivered = {str(m["Message-ID"]) for m in server.messages()}
+        self.assertEqual({f"<{e['message_id']}>" for e in log}, delivered)
+        for e in log:
+            self.assertTrue(e["reply"].startswith("250"), e)
+            self.assertTrue(e["reasons"], e)
+        p = self.lexwatch("outbox", "cancel", str(log[0]["outbox_id"]),
+                          "--config", self.config)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, f"outbox message {log[0]['outbox_id']}: "
+                                   "it is sent, not cancelled\n")
+
 
 def case_names():
     loader = unittest.TestLoader()

@@ -13,6 +13,9 @@ Options (all optional; without them it behaves like aiosmtpd's Mailbox):
                   message, then wait `delay` seconds before answering 250:
                   the client cannot know whether it was delivered
   delay=S         seconds to wait (default 60)
+  slow=S          every message takes S seconds: half before it is stored,
+                  half after (a client killed in the second half has
+                  delivered it without knowing)
   marker=PATH     file created when a delayed message starts waiting
   journal=PATH    one JSON line per DATA: recipients, Message-ID, outcome
 
@@ -34,6 +37,7 @@ class FaultMailbox(Mailbox):
         self.reject_all = options.get("reject_all") == "1"
         self.delay_first = int(options.get("delay_first", "0"))
         self.delay = float(options.get("delay", "60"))
+        self.slow = float(options.get("slow", "0"))
         self.marker = options.get("marker")
         self.journal = options.get("journal")
         self.seen = 0
@@ -82,7 +86,13 @@ class FaultMailbox(Mailbox):
         if n <= self.fail_first:
             self._log(envelope, "451")
             return "451 4.3.0 e2e: try again later"
+        if self.slow:
+            await asyncio.sleep(self.slow / 2)
         self.handle_message(self.prepare_message(session, envelope))
+        if self.slow:
+            self._log(envelope, "stored, slow 250")
+            await asyncio.sleep(self.slow / 2)
+            return "250 OK (slow)"
         if n <= self.fail_first + self.delay_first:
             self._log(envelope, "stored, delaying 250")
             if self.marker:

@@ -137,6 +137,7 @@ TEST_F(DispatcherTest, DefersTemporaryFailureAndSendsWhenDue) {
   SmtpTransport transport(Loopback(*server));
   RetryPolicy policy;
   policy.waits = {minutes(2), minutes(10)};
+  policy.jitter = 0;
   Dispatcher dispatcher(*store_, transport, clock_, kFrom, policy);
 
   DispatchStats first = Run(dispatcher);
@@ -172,6 +173,7 @@ TEST_F(DispatcherTest, NextWaitGrowsWithAttempts) {
   SmtpTransport transport(Loopback(*server));
   RetryPolicy policy;
   policy.waits = {minutes(2), minutes(10)};
+  policy.jitter = 0;
   Dispatcher dispatcher(*store_, transport, clock_, kFrom, policy);
   EXPECT_EQ(Run(dispatcher).deferred, 1);
   clock_.Advance(minutes(2));
@@ -199,7 +201,7 @@ TEST_F(DispatcherTest, MarksPermanentRejectionFailed) {
   EXPECT_EQ(Run(dispatcher).failed, 0);  // Never retried.
 }
 
-TEST_F(DispatcherTest, GivesUpAfterTheQueueLifetime) {
+TEST_F(DispatcherTest, ExpiresAfterTheQueueLifetimeWithoutAnotherAttempt) {
   auto server =
       SmtpTestServer::StartFault(dir_.path() / "smtp", {"--rcpt-code", "451"});
   ASSERT_TRUE(server->ready());
@@ -207,17 +209,21 @@ TEST_F(DispatcherTest, GivesUpAfterTheQueueLifetime) {
   SmtpTransport transport(Loopback(*server));
   RetryPolicy policy;
   policy.waits = {minutes(30)};
+  policy.jitter = 0;
   policy.give_up_after = std::chrono::hours(1);
   Dispatcher dispatcher(*store_, transport, clock_, kFrom, policy);
   EXPECT_EQ(Run(dispatcher).deferred, 1);
   clock_.Advance(minutes(30));
   EXPECT_EQ(Run(dispatcher).deferred, 1);
   clock_.Advance(minutes(30));
-  EXPECT_EQ(Run(dispatcher).failed, 1);
+  DispatchStats last = Run(dispatcher);
+  EXPECT_EQ(last.expired, 1);
+  EXPECT_EQ(last.deferred + last.failed + last.sent, 0);
   store::OutboxMessage row = Row(id);
-  EXPECT_EQ(row.state, store::kFailed);
+  EXPECT_EQ(row.state, store::kExpired);
+  EXPECT_EQ(row.attempts, 2);
   EXPECT_EQ(row.last_reply,
-            "gave up after 3 attempts: " + server->url() +
+            "expired undelivered after 1h and 2 attempts: " + server->url() +
                 ": 451 4.3.0 Try again later (RCPT failed: 451)");
 }
 

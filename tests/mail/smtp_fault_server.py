@@ -6,7 +6,12 @@ transactions, optionally after a delay, optionally requiring AUTH.
 
   smtp_fault_server.py --port P --maildir DIR [--rcpt-code 451]
       [--data-code 550] [--fail-times N] [--data-delay SECONDS]
-      [--auth USER:PASSWORD]
+      [--delay-times N] [--only-rcpt ADDRESS] [--auth USER:PASSWORD]
+
+--data-delay stores the message, then waits before answering DATA (a
+client that times out first cannot know the message arrived); --delay-times N delays only the
+first N messages. --only-rcpt limits the faults to one recipient, so mail to
+others (the admin) still gets through.
 """
 
 import argparse
@@ -34,6 +39,7 @@ class FaultHandler:
         self.args = args
         self.maildir = mailbox.Maildir(args.maildir, create=True)
         self.failures_left = args.fail_times
+        self.delays_left = args.delay_times
         self.failing = False
 
     def _should_fail(self):
@@ -49,20 +55,28 @@ class FaultHandler:
         envelope.mail_options.extend(options)
         return "250 OK"
 
+    def _targets(self, addresses):
+        return self.args.only_rcpt is None or self.args.only_rcpt in addresses
+
     async def handle_RCPT(self, server, session, envelope, address, options):
-        if self.args.rcpt_code and self.failing:
+        if self.args.rcpt_code and self.failing and self._targets([address]):
             self._count_failure()
             return REPLIES[self.args.rcpt_code]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.args.data_delay:
-            await asyncio.sleep(self.args.data_delay)
-        if self.args.data_code and self.failing:
+        if (self.args.data_code and self.failing and
+                self._targets(envelope.rcpt_tos)):
             self._count_failure()
             return REPLIES[self.args.data_code]
         key = self.maildir.add(envelope.original_content)
+        if self.args.data_delay and self.delays_left != 0:
+            if self.delays_left is not None:
+                self.delays_left -= 1
+            # Stored, but the 250 comes late: a client that times out
+            # first cannot know the message arrived.
+            await asyncio.sleep(self.args.data_delay)
         return "250 2.0.0 Ok: queued as " + key.split(".")[0]
 
 
@@ -74,6 +88,8 @@ def main():
     parser.add_argument("--data-code", type=int, choices=sorted(REPLIES))
     parser.add_argument("--fail-times", type=int)
     parser.add_argument("--data-delay", type=float, default=0)
+    parser.add_argument("--delay-times", type=int)
+    parser.add_argument("--only-rcpt")
     parser.add_argument("--auth")
     args = parser.parse_args()
     # AUTH without TLS is deliberate here: keep the test output quiet.

@@ -38,10 +38,11 @@ class SmtpTestServer {
 
   // smtp_fault_server.py: accepted mail lands in `maildir` byte for byte;
   // `flags` choose the faults ("--rcpt-code", "451", "--fail-times", "1").
+  // `port` 0 picks a free one.
   static std::unique_ptr<SmtpTestServer> StartFault(
       const std::filesystem::path& maildir,
-      const std::vector<std::string>& flags) {
-    int port = FreePort();
+      const std::vector<std::string>& flags, int port = 0) {
+    if (port == 0) port = FreePort();
     std::vector<std::string> argv = {
         "/usr/bin/python3",
         LEXWATCH_SOURCE_DIR "/tests/mail/smtp_fault_server.py",

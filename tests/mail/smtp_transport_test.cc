@@ -110,6 +110,23 @@ TEST_F(SmtpTransportTest, ReusesTheConnectionForTheNextMessage) {
   EXPECT_EQ(peer(files[0]), peer(files[1]));
 }
 
+TEST_F(SmtpTransportTest, OpensANewConnectionPerMessageWhenReuseIsOff) {
+  auto server = SmtpTestServer::StartMailbox(maildir());
+  ASSERT_TRUE(server->ready());
+  SmtpTransport transport(PlainLoopback(*server));
+  transport.set_reuse_connection(false);
+  ASSERT_TRUE(transport.Send(kFrom, kTo, SampleMessage()).ok());
+  ASSERT_TRUE(transport.Send(kFrom, kTo, SampleMessage()).ok());
+  std::vector<std::filesystem::path> files = Delivered();
+  ASSERT_EQ(files.size(), 2u);
+  auto peer = [](const std::filesystem::path& file) {
+    std::string text = ReadFile(file);
+    std::size_t at = text.find("X-Peer: ");
+    return text.substr(at, text.find('\n', at) - at);
+  };
+  EXPECT_NE(peer(files[0]), peer(files[1]));
+}
+
 TEST_F(SmtpTransportTest, TemporaryRecipientRejectionIsUnavailable) {
   auto server = SmtpTestServer::StartFault(maildir(), {"--rcpt-code", "451"});
   ASSERT_TRUE(server->ready());

@@ -135,6 +135,13 @@ TEST_F(StoreArchiveTest, VersionOneDatabaseIsMigrated) {
       "last_seen INTEGER NOT NULL);"
       "INSERT INTO items (key, title, first_source, first_seen, last_seen) "
       "VALUES ('celex:1', 'Old act', 'oj-l', 5, 5);"
+      // v1's outbox, as later migrations rebuild it.
+      "CREATE TABLE outbox (id INTEGER PRIMARY KEY, item_key TEXT NOT NULL, "
+      "agency_id TEXT NOT NULL, recipient TEXT NOT NULL, message_id TEXT NOT "
+      "NULL, message BLOB NOT NULL, reasons TEXT NOT NULL DEFAULT '', state "
+      "TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, created INTEGER NOT "
+      "NULL, next_attempt INTEGER NOT NULL, last_attempt INTEGER, last_reply "
+      "TEXT NOT NULL DEFAULT '', sent_at INTEGER);"
       "PRAGMA user_version = 1;";
   ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
@@ -145,7 +152,7 @@ TEST_F(StoreArchiveTest, VersionOneDatabaseIsMigrated) {
   ASSERT_EQ(items->size(), 1u);
   EXPECT_EQ(items->at(0).item.title, "Old act");
   EXPECT_EQ(items->at(0).item.eea_annex, "");
-  EXPECT_EQ(*store->ReadPragma("user_version"), "2");
+  EXPECT_EQ(*store->ReadPragma("user_version"), "3");
 }
 
 }  // namespace

@@ -180,7 +180,8 @@ TEST_F(StoreTest, OutboxCountsHasEveryStateWhenEmpty) {
   Result<std::map<std::string, long long>> counts = store->OutboxCounts();
   ASSERT_TRUE(counts.ok());
   std::map<std::string, long long> expected = {
-      {kQueued, 0}, {kSending, 0}, {kSent, 0}, {kDeferred, 0}, {kFailed, 0}};
+      {kQueued, 0}, {kSending, 0}, {kSent, 0},    {kDeferred, 0},
+      {kFailed, 0}, {kHeld, 0},    {kExpired, 0}, {kCancelled, 0}};
   EXPECT_EQ(*counts, expected);
   EXPECT_EQ(*store->ItemCount(), 0);
 }
@@ -395,7 +396,8 @@ TEST_F(StoreTest, MarkFailedIsNeverDueAgain) {
   EXPECT_EQ(m.sent_at, std::nullopt);
   EXPECT_TRUE(store->DueMessages(At(100000), 10)->empty());
   std::map<std::string, long long> expected = {
-      {kQueued, 0}, {kSending, 0}, {kSent, 0}, {kDeferred, 0}, {kFailed, 1}};
+      {kQueued, 0}, {kSending, 0}, {kSent, 0},    {kDeferred, 0},
+      {kFailed, 1}, {kHeld, 0},    {kExpired, 0}, {kCancelled, 0}};
   EXPECT_EQ(*store->OutboxCounts(), expected);
 }
 
