@@ -406,8 +406,7 @@ int Status(const std::string& config_path, std::ostream& out,
   Result<std::map<std::string, std::string>> states = (*store)->GetStates();
   if (states.ok()) PrintRulesState(*states, out);
   out << "Outbox:";
-  for (const char* state : {store::kQueued, store::kSending, store::kDeferred,
-                            store::kSent, store::kFailed}) {
+  for (const char* state : store::kOutboxStates) {
     auto it = counts->find(state);
     out << ' ' << state << '=' << (it == counts->end() ? 0 : it->second);
   }

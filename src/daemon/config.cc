@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "daemon/source_presets.h"
 #include "mail/message.h"
 
 namespace lexwatch::daemon {
@@ -334,14 +335,59 @@ void ParseAdmin(Checker& c, const toml::table& root, Config& config) {
                                   std::chrono::seconds(60));
 }
 
+std::optional<std::chrono::seconds> OptionalDuration(Checker& c,
+                                                     const toml::table& t,
+                                                     std::string_view key) {
+  if (t.get(key) == nullptr) return std::nullopt;
+  return c.Duration(t, key, std::chrono::seconds(1), std::chrono::seconds(0));
+}
+
+// Resolves the preset (kind + feed/myrss/url) of one [[source]] table.
+void ResolveSourceTable(Checker& c, const toml::table& t, const Config& config,
+                        SourceConfig& s) {
+  PresetSpec spec;
+  spec.kind = s.kind;
+  spec.feed = c.String(t, "feed", "[[source]]", false);
+  spec.myrss = c.String(t, "myrss", "[[source]]", false);
+  spec.url = c.String(t, "url", "[[source]]", false);
+  spec.poll_interval = s.poll_interval;
+  spec.min_host_interval = OptionalDuration(c, t, "min_host_interval");
+  spec.expected_period = OptionalDuration(c, t, "expected_period");
+  Result<SourcePlan> plan = ResolveSource(spec);
+  if (!plan.ok()) {
+    const toml::node* at = t.get("kind");
+    c.Error(at ? at->source() : t.source(),
+            "source '" + s.name + "': " + plan.status().message());
+    return;
+  }
+  bool allowed =
+      plan->url.rfind("https://", 0) == 0 ||
+      (config.allow_insecure &&
+       (plan->url.rfind("file:", 0) == 0 ||
+        (plan->url.rfind("http://", 0) == 0 && IsLoopbackUrl(plan->url))));
+  if (!allowed) {
+    const toml::node* at = t.get("url");
+    c.Error(at ? at->source() : t.source(),
+            "url must use https:// (file: and http://127.0.0.1 only with "
+            "[fetch] allow_insecure = true)");
+  }
+  s.url = ResolveUrl(Base(config), plan->url);
+  s.format = plan->format;
+  s.host = plan->host;
+  s.min_host_interval = plan->min_host_interval;
+  s.expected_period = plan->expected_period;
+  s.rewrite_eea_links = plan->rewrite_eea_links;
+}
+
 void ParseSources(Checker& c, const toml::table& root, Config& config) {
   std::set<std::string> names;
   for (const toml::table* t : c.Tables(root, "source")) {
-    c.AllowOnly(*t, "[[source]]", {"name", "kind", "url", "poll_interval"});
+    c.AllowOnly(*t, "[[source]]",
+                {"name", "kind", "url", "feed", "myrss", "poll_interval",
+                 "min_host_interval", "expected_period"});
     SourceConfig s;
     s.name = c.String(*t, "name", "[[source]]", true);
     s.kind = c.String(*t, "kind", "[[source]]", false, "rss");
-    s.url = c.String(*t, "url", "[[source]]", true);
     s.poll_interval = c.Duration(*t, "poll_interval", s.poll_interval,
                                  std::chrono::seconds(60));
     if (!s.name.empty() && !IsName(s.name)) {
@@ -351,24 +397,7 @@ void ParseSources(Checker& c, const toml::table& root, Config& config) {
     } else if (!s.name.empty() && !names.insert(s.name).second) {
       c.Error(t->get("name")->source(), "duplicate source '" + s.name + "'");
     }
-    if (s.kind != "rss") {
-      c.Error(t->get("kind")->source(),
-              "unknown source kind '" + s.kind +
-                  "' (expected \"rss\": RSS 2.0, Atom or RSS 1.0)");
-    }
-    if (!s.url.empty()) {
-      bool allowed =
-          s.url.rfind("https://", 0) == 0 ||
-          (config.allow_insecure &&
-           (s.url.rfind("file:", 0) == 0 ||
-            (s.url.rfind("http://", 0) == 0 && IsLoopbackUrl(s.url))));
-      if (!allowed) {
-        c.Error(t->get("url")->source(),
-                "url must use https:// (file: and http://127.0.0.1 only with "
-                "[fetch] allow_insecure = true)");
-      }
-      s.url = ResolveUrl(Base(config), s.url);
-    }
+    ResolveSourceTable(c, *t, config, s);
     config.sources.push_back(std::move(s));
   }
   if (config.sources.empty()) {

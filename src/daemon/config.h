@@ -15,9 +15,16 @@ namespace lexwatch::daemon {
 
 struct SourceConfig {
   std::string name;
-  std::string kind;  // "rss": RSS 2.0, Atom 1.0 or RSS 1.0, detected.
-  std::string url;   // Absolute; file: URLs made absolute.
+  // "eurlex", "eea-news", "cellar", "rss" or "atom" (RSS 2.0, Atom 1.0 and
+  // RSS 1.0 are detected from the document either way).
+  std::string kind;
+  std::string url;  // Resolved from the preset; file: URLs made absolute.
+  std::string format = "feed";  // "feed" or "sparql" (CELLAR).
+  std::string host;             // For per-host politeness; "" for file:.
   std::chrono::seconds poll_interval{3600};
+  std::chrono::seconds min_host_interval{1};
+  std::chrono::seconds expected_period{7200};
+  bool rewrite_eea_links = false;
 };
 
 struct AgencyConfig {

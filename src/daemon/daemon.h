@@ -59,6 +59,9 @@ class Daemon {
   Result<std::unique_ptr<mail::MailTransport>> MakeTransport() const;
   void ScheduleSource(SourceRun& run, TimePoint when);
   void Poll(SourceRun& run);
+  // Per-host politeness: true when `run` was rescheduled because its host
+  // was asked too recently.
+  bool WaitForHost(SourceRun& run);
   void OnFetched(SourceRun& run, Result<fetch::HttpResponse> response);
   Status HandleResponse(SourceRun& run, const fetch::HttpResponse& response,
                         store::SourceState& state);
@@ -98,6 +101,7 @@ class Daemon {
   boost::asio::steady_timer dispatch_timer_;
   boost::asio::steady_timer watchdog_timer_;
   std::map<std::string, bool> source_ok_;  // Outcome of each last poll.
+  std::map<std::string, TimePoint> host_free_at_;
   bool dispatch_running_ = false;
   bool dispatch_again_ = false;
   int polls_pending_ = 0;  // --once: sources not yet finished.

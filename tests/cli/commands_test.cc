@@ -150,9 +150,10 @@ TEST_F(CommandsTest, StatusBeforeAnyPollSaysSo) {
   EXPECT_EQ(Status(Config(), out, err), kExitOk) << err.str();
   EXPECT_NE(out.str().find("  oj-l: not polled yet\n"), std::string::npos)
       << out.str();
-  EXPECT_NE(
-      out.str().find("Outbox: queued=0 sending=0 deferred=0 sent=0 failed=0\n"),
-      std::string::npos);
+  EXPECT_NE(out.str().find(
+                "Outbox: queued=0 sending=0 deferred=0 held=0 sent=0 failed=0 "
+                "expired=0 cancelled=0\n"),
+            std::string::npos);
 }
 
 TEST_F(CommandsTest, BacktestShowsWhatACandidateWouldChange) {

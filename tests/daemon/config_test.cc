@@ -183,3 +183,47 @@ TEST(NextPollTime, RetryAfterIsHonoured) {
 
 }  // namespace
 }  // namespace lexwatch::daemon
+
+namespace lexwatch::daemon {
+namespace {
+
+std::string WithSource(const std::string& source_table) {
+  std::string text = kValid;
+  std::size_t at = text.find("[[source]]");
+  std::size_t end = text.find("[[agency]]");
+  return text.substr(0, at) + source_table + "\n" + text.substr(end);
+}
+
+TEST(ConfigSources, EurlexPresetResolvesToTheFeedUrl) {
+  ConfigResult r = ParseConfig(WithSource("[[source]]\nname = \"oj\"\nkind = "
+                                          "\"eurlex\"\nfeed = \"oj-l\"\n"),
+                               "c.toml");
+  ASSERT_TRUE(r.config) << testing::PrintToString(Lines(r));
+  const SourceConfig& s = r.config->sources.at(0);
+  EXPECT_EQ(s.url, "https://eur-lex.europa.eu/EN/display-feed.rss?rssId=222");
+  EXPECT_EQ(s.format, "feed");
+  EXPECT_EQ(s.host, "eur-lex.europa.eu");
+  EXPECT_EQ(s.min_host_interval, std::chrono::seconds(10));
+}
+
+TEST(ConfigSources, CellarPresetIsASparqlSource) {
+  ConfigResult r = ParseConfig(
+      WithSource("[[source]]\nname = \"cellar\"\nkind = \"cellar\"\n"),
+      "c.toml");
+  ASSERT_TRUE(r.config) << testing::PrintToString(Lines(r));
+  EXPECT_EQ(r.config->sources.at(0).format, "sparql");
+  EXPECT_EQ(r.config->sources.at(0).host, "publications.europa.eu");
+}
+
+TEST(ConfigSources, UnknownFeedIsNamedAtTheKind) {
+  ConfigResult r = ParseConfig(WithSource("[[source]]\nname = \"oj\"\nkind = "
+                                          "\"eurlex\"\nfeed = \"oj-x\"\n"),
+                               "c.toml");
+  EXPECT_EQ(Lines(r),
+            std::vector<std::string>{
+                "c.toml:18:8: source 'oj': unknown EUR-Lex feed "
+                "'oj-x' (known: oj-l, oj-c, legislation, proposals)"});
+}
+
+}  // namespace
+}  // namespace lexwatch::daemon

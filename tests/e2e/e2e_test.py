@@ -518,6 +518,45 @@ class E2E(unittest.TestCase):
             sock.close()
         self.assertLess(got.index("RELOADING=1"), len(got) - 1)
 
+    def test_CellarMetadataRematchesWithoutAlertingTwice(self):
+        # The act first arrives through the OJ feed and reaches the agency
+        # whose rule looks at the title. CELLAR later brings its EuroVoc
+        # descriptors: the agency whose rule needs them is alerted, the
+        # first one is not alerted again.
+        server = self.smtp().start()
+        nginx = self.start_nginx()
+        batteries = ("32023R1542",
+                     "Regulation (EU) 2023/1542 of the European Parliament and "
+                     "of the Council of 12 July 2023 concerning batteries and "
+                     "waste batteries (Text with EEA relevance)")
+        self.serve("oj.rss", eurlex_rss([batteries]))
+        with open(os.path.join(FIXTURES, "cellar-sparql-results.xml")) as f:
+            self.serve("sparql", f.read())
+        self.write(os.path.join(self.rules_dir, "eurovoc.toml"),
+                   '[[rule]]\nid = "circular-eurovoc"\ntopic = "sustainability"\n'
+                   'agencies = ["kli"]\nquery = \'eurovoc:"circular economy"\'\n'
+                   '[[rule]]\nid = "batteries"\ntopic = "sustainability"\n'
+                   'agencies = ["pbe"]\nany = ["batteries"]\n')
+        self.write_config([("eurlex-oj-l", nginx.url("oj.rss"))], server.port)
+        def delivered():
+            return sorted((str(m["X-RcptTo"]),
+                           "32023R1542" in peers.text_body(m))
+                          for m in server.messages())
+
+        self.run_once()
+        self.assertEqual(delivered(), [("pbe@example.org", True)])
+        self.write_config([("eurlex-oj-l", nginx.url("oj.rss")),
+                           ("cellar", nginx.url("sparql"), "cellar")],
+                          server.port)
+        self.run_once()
+        self.assertEqual(delivered(), [("kli@example.org", True),
+                                       ("pbe@example.org", True)])
+        row = self.query("SELECT eurovoc FROM items WHERE key = ?",
+                         "celex:32023R1542")[0]
+        self.assertIn("circular economy", row["eurovoc"])
+        self.assertIn(("/sparql", "200"),
+                      [(r["path"], str(r["status"])) for r in nginx.requests()])
+
     # ----- check ---------------------------------------------------------
 
     def test_CheckAcceptsDemoConfig(self):

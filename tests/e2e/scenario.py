@@ -101,7 +101,7 @@ def toml_list(values):
 
 
 def config_toml(sources, mail, rules_dir, agencies=None):
-    """A lexwatch config. sources: [(name, url)]; mail: the [mail] keys
+    """A lexwatch config. sources: [(name, url[, kind])]; mail: the [mail] keys
     (dict, values as TOML literals); paths may be relative to the file."""
     lines = [
         'state_dir = "state"',
@@ -115,8 +115,9 @@ def config_toml(sources, mail, rules_dir, agencies=None):
         "[mail]",
     ]
     lines += [f"{key} = {value}" for key, value in mail.items()]
-    for name, url in sources:
-        lines += ["", "[[source]]", f'name = "{name}"', 'kind = "rss"',
+    for name, url, *kind in sources:
+        lines += ["", "[[source]]", f'name = "{name}"',
+                  f'kind = "{kind[0] if kind else "rss"}"',
                   f'url = "{url}"', 'poll_interval = "1h"']
     for agency_id, name, addresses in agencies or AGENCIES:
         lines += ["", "[[agency]]", f'id = "{agency_id}"',
