@@ -367,8 +367,62 @@ int Backtest(const std::string& config_path, const std::string& candidate_dir,
   return kExitOk;
 }
 
-int Status(const std::string& config_path, std::ostream& out,
-           std::ostream& err) {
+namespace {
+
+nlohmann::ordered_json TimeJson(const std::optional<long long>& t) {
+  return t ? nlohmann::ordered_json(FormatTime(t)) : nullptr;
+}
+
+void PrintStatusJson(const daemon::Config& config,
+                     const std::vector<store::SourceState>& sources,
+                     const std::map<std::string, long long>& counts,
+                     const std::map<std::string, std::string>& states,
+                     std::ostream& out) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const daemon::SourceConfig& sc : config.sources) {
+    store::SourceState st;
+    st.name = sc.name;
+    for (const store::SourceState& s : sources) {
+      if (s.name == sc.name) st = s;
+    }
+    list.push_back({{"name", sc.name},
+                    {"state", !st.last_error.empty() ? "failing"
+                              : st.last_poll         ? "ok"
+                                                     : "not polled yet"},
+                    {"last_poll", TimeJson(st.last_poll)},
+                    {"last_success", TimeJson(st.last_success)},
+                    {"next_poll", TimeJson(st.next_poll)},
+                    {"last_error", st.last_error.empty()
+                                       ? nlohmann::ordered_json(nullptr)
+                                       : nlohmann::ordered_json(st.last_error)},
+                    {"consecutive_failures", st.consecutive_failures},
+                    {"items_seen", st.items_seen}});
+  }
+  nlohmann::ordered_json outbox = nlohmann::ordered_json::object();
+  for (const char* state : store::kOutboxStates) {
+    auto it = counts.find(state);
+    outbox[state] = it == counts.end() ? 0 : it->second;
+  }
+  auto value = [&](const char* key) -> nlohmann::ordered_json {
+    auto it = states.find(key);
+    if (it == states.end() || it->second.empty()) return nullptr;
+    return it->second;
+  };
+  nlohmann::ordered_json rules = {
+      {"count", value("rules.count")},
+      {"loaded_at", TimeJson(StateTime(states, "rules.loaded_at"))},
+      {"last_reload_error", value("rules.error")}};
+  out << nlohmann::ordered_json{{"sources", list},
+                                {"rules", rules},
+                                {"outbox", outbox}}
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+      << '\n';
+}
+
+}  // namespace
+
+int Status(const std::string& config_path, std::ostream& out, std::ostream& err,
+           bool json) {
   daemon::ConfigResult loaded = daemon::LoadConfig(config_path);
   PrintDiagnostics(loaded.diagnostics, err);
   if (!loaded.config) return kExitInvalid;
@@ -385,6 +439,15 @@ int Status(const std::string& config_path, std::ostream& out,
     err << (sources.ok() ? counts.status() : sources.status()).message()
         << '\n';
     return kExitRuntime;
+  }
+  Result<std::map<std::string, std::string>> states = (*store)->GetStates();
+  if (!states.ok()) {
+    err << states.status().message() << '\n';
+    return kExitRuntime;
+  }
+  if (json) {
+    PrintStatusJson(config, *sources, *counts, *states, out);
+    return kExitOk;
   }
   out << "Sources:\n";
   for (const daemon::SourceConfig& sc : config.sources) {
@@ -403,8 +466,7 @@ int Status(const std::string& config_path, std::ostream& out,
         << (st.last_error.empty() ? "-" : st.last_error)
         << "\n    items seen:   " << st.items_seen << '\n';
   }
-  Result<std::map<std::string, std::string>> states = (*store)->GetStates();
-  if (states.ok()) PrintRulesState(*states, out);
+  PrintRulesState(*states, out);
   out << "Outbox:";
   for (const char* state : store::kOutboxStates) {
     auto it = counts->find(state);

@@ -30,9 +30,10 @@ int Backtest(const std::string& config_path, const std::string& candidate_dir,
              const std::string& since, bool json, std::ostream& out,
              std::ostream& err);
 
-// `lexwatch status`: sources and outbox from the database.
-int Status(const std::string& config_path, std::ostream& out,
-           std::ostream& err);
+// `lexwatch status`: sources, rules and outbox from the database.
+// With `json`, one JSON object: sources, rules, outbox counts.
+int Status(const std::string& config_path, std::ostream& out, std::ostream& err,
+           bool json = false);
 
 // `lexwatch run`: the daemon, or one cycle with `once`.
 int Run(const std::string& config_path, bool once, bool verbose,

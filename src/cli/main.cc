@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
 
   CLI::App* status = app.add_subcommand(
       "status", "Show sources and the outbox from the database");
+  status->add_flag("--json", json, "One JSON object");
   status->add_option("-c,--config", config, "Config file")
       ->capture_default_str();
 
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
       return Backtest(config, candidate, since == "all" ? "" : since, json,
                       std::cout, std::cerr);
     }
-    if (*status) return Status(config, std::cout, std::cerr);
+    if (*status) return Status(config, std::cout, std::cerr, json);
     if (*outbox) {
       for (CLI::App* sub : outbox->get_subcommands()) {
         outbox_args.action = sub->get_name();

@@ -225,5 +225,18 @@ TEST_F(CommandsTest, BacktestRejectsABadWindow) {
             "\"12h\" or \"30m\"\n");
 }
 
+TEST_F(CommandsTest, StatusJsonListsSourcesRulesAndOutbox) {
+  std::ostringstream out, err;
+  EXPECT_EQ(Status(Config(), out, err, true), kExitOk) << err.str();
+  nlohmann::json j = nlohmann::json::parse(out.str());
+  ASSERT_EQ(j["sources"].size(), 1u);
+  EXPECT_EQ(j["sources"][0]["name"], "oj-l");
+  EXPECT_EQ(j["sources"][0]["state"], "not polled yet");
+  EXPECT_TRUE(j["sources"][0]["last_poll"].is_null());
+  EXPECT_EQ(j["outbox"]["queued"], 0);
+  EXPECT_EQ(j["outbox"]["held"], 0);
+  EXPECT_TRUE(j["rules"]["count"].is_null());
+}
+
 }  // namespace
 }  // namespace lexwatch::cli
