@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -25,6 +26,17 @@ namespace {
 constexpr std::chrono::seconds kDispatchPeriod(30);
 constexpr int kDispatchBatch = 500;
 constexpr int kCellarPageSize = 500;
+constexpr char kNoticeSourceFailing[] = "source-failing";
+constexpr char kNoticeRulesRefused[] = "rules-refused";
+
+std::string FormatUtc(long long unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
 
 // The SMTP password: the configured file, else the systemd credential.
 Result<std::string> ReadPassword(const MailConfig& mail) {
@@ -118,6 +130,10 @@ Status Daemon::Start() {
       store::Store::Open(config_.DatabasePath());
   if (!store.ok()) return store.status();
   store_ = std::move(store.value());
+  io_admin_ = std::make_unique<mail::AdminNotifier>(
+      *store_, clock_,
+      mail::AdminOptions{config_.admin.address, config_.admin.min_interval,
+                         config_.mail.from, config_.mail.message_id_domain});
   if (Status s = LoadRules(); !s.ok()) return s;
   ingestor_ = std::make_unique<Ingestor>(config_, *store_, clock_);
 
@@ -340,6 +356,7 @@ void Daemon::FinishPoll(SourceRun& run, store::SourceState& state,
                         const Status& outcome,
                         std::optional<std::chrono::seconds> retry_after) {
   TimePoint now = clock_.Now();
+  TellAdminAboutSource(run, state, outcome, now);
   if (outcome.ok()) {
     state.last_success = ToUnixSeconds(now);
     state.last_error.clear();
@@ -371,6 +388,61 @@ void Daemon::FinishPoll(SourceRun& run, store::SourceState& state,
   }
   RequestDispatch();
   if (!stopping_) ScheduleSource(run, next);
+}
+
+void Daemon::TellAdminAboutSource(const SourceRun& run,
+                                  const store::SourceState& before,
+                                  const Status& outcome, TimePoint now) {
+  const std::string& name = run.config->name;
+  bool was_failing = before.consecutive_failures > 0;
+  if (outcome.ok()) {
+    first_failure_.erase(name);
+    if (!was_failing) return;
+    // Told once when it broke, told once when it recovers.
+    Notify(kNoticeSourceFailing, name, "", "");
+    return;
+  }
+  // Failing for longer than the source's expected period, counted from the
+  // last success, or from the first failure this run saw when it never
+  // succeeded.
+  auto first = first_failure_.try_emplace(name, ToUnixSeconds(now)).first;
+  long long since = before.last_success.value_or(first->second);
+  if (ToUnixSeconds(now) - since < run.config->expected_period.count()) return;
+  Notify(kNoticeSourceFailing, name,
+         "Kilden " + name + " har feilet siden " + FormatUtc(since),
+         "lexwatch har ikke klart å hente kilden " + name + " (" +
+             run.config->url + ") siden " + FormatUtc(since) +
+             ".\n\nSiste feil: " + outcome.message() +
+             "\n\nlexwatch prøver igjen av seg selv. Sjekk nettforbindelsen "
+             "og adressen i konfigurasjonen; `lexwatch status` viser "
+             "tilstanden.\n");
+}
+
+// Records an admin notice on this thread's store, or with an empty subject
+// ends the (kind, key) window and records a recovery note when one was
+// open. Failures are logged.
+void Daemon::Notify(const std::string& kind, const std::string& key,
+                    const std::string& subject, const std::string& body) {
+  if (!io_admin_) return;
+  if (subject.empty()) {
+    Result<std::map<std::string, std::string>> states = store_->GetStates();
+    std::string flag = "notice-open." + kind + "." + key;
+    if (states.ok() && states->count(flag) && !(*states)[flag].empty()) {
+      (void)io_admin_->Resolve(kind, key);
+      RecordState(flag, "", clock_.Now());
+      Result<bool> r = io_admin_->Notify(
+          kind + "-recovered", key, "Kilden " + key + " virker igjen",
+          "Kilden " + key + " svarer igjen. Ingenting å gjøre.\n");
+      if (!r.ok()) spdlog::error("admin notice: {}", r.status().message());
+    }
+    return;
+  }
+  Result<bool> r = io_admin_->Notify(kind, key, subject, body);
+  if (!r.ok()) {
+    spdlog::error("admin notice: {}", r.status().message());
+    return;
+  }
+  RecordState("notice-open." + kind + "." + key, "1", clock_.Now());
 }
 
 void Daemon::RequestDispatch() {
@@ -427,8 +499,18 @@ void Daemon::Reload() {
     spdlog::error("reload refused, the previous rules stay in force: {}",
                   s.message());
     (void)notifier_.Ready(StatusLine() + "; rules reload REFUSED");
+    Notify(kNoticeRulesRefused, config_.rules_dir.string(),
+           "Regelendringen ble avvist",
+           "Regelfilene i " + config_.rules_dir.string() +
+               " har feil, så endringen ble ikke tatt i bruk. De forrige "
+               "reglene gjelder fortsatt.\n\n" +
+               s.message() +
+               "\n\nRett feilene (`lexwatch check` viser alle), og last "
+               "inn på nytt med `systemctl reload lexwatch`.\n");
     return;
   }
+  if (io_admin_)
+    (void)io_admin_->Resolve(kNoticeRulesRefused, config_.rules_dir.string());
   spdlog::info("reloaded {} rules", matcher_->rule_count());
   (void)notifier_.Ready(StatusLine());
 }

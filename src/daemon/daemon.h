@@ -68,6 +68,12 @@ class Daemon {
   void FinishPoll(SourceRun& run, store::SourceState& state,
                   const Status& outcome,
                   std::optional<std::chrono::seconds> retry_after);
+  // Admin notices from the event loop (the mail thread sends them).
+  void TellAdminAboutSource(const SourceRun& run,
+                            const store::SourceState& before,
+                            const Status& outcome, TimePoint now);
+  void Notify(const std::string& kind, const std::string& key,
+              const std::string& subject, const std::string& body);
   void RequestDispatch();
   void OnDispatched(Result<mail::DispatchStats> stats);
   void ArmDispatchTimer();
@@ -86,6 +92,7 @@ class Daemon {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<mail::AdminNotifier> io_admin_;  // Over store_.
   std::shared_ptr<const rules::Matcher> matcher_;
   std::unique_ptr<Ingestor> ingestor_;
   std::unique_ptr<fetch::HttpClient> http_;
@@ -102,6 +109,7 @@ class Daemon {
   boost::asio::steady_timer watchdog_timer_;
   std::map<std::string, bool> source_ok_;  // Outcome of each last poll.
   std::map<std::string, TimePoint> host_free_at_;
+  std::map<std::string, long long> first_failure_;  // Unix seconds.
   bool dispatch_running_ = false;
   bool dispatch_again_ = false;
   int polls_pending_ = 0;  // --once: sources not yet finished.

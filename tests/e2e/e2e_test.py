@@ -557,6 +557,34 @@ class E2E(unittest.TestCase):
         self.assertIn(("/sparql", "200"),
                       [(r["path"], str(r["status"])) for r in nginx.requests()])
 
+    def test_FailingSourceTellsTheAdminOnceAndAgainOnRecovery(self):
+        server = self.smtp().start()
+        nginx = self.start_nginx()
+        self.serve("oj.rss", "<rss><channel><item><title>broken")
+        self.write_config([("eurlex-oj-l", nginx.url("oj.rss"))], server.port)
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace('poll_interval = "1h"',
+                            'poll_interval = "1h"\nexpected_period = "0s"')
+        text += '\n[admin]\naddress = "admin@example.org"\n'
+        self.write(self.config, text)
+
+        def admin_subjects():
+            return [str(m["Subject"]) for m in server.messages()
+                    if str(m["X-RcptTo"]) == "admin@example.org"]
+
+        self.run_once()
+        self.run_once()
+        subjects = admin_subjects()
+        self.assertEqual(len(subjects), 1, subjects)
+        self.assertIn("Kilden eurlex-oj-l har feilet siden", subjects[0])
+        self.serve("oj.rss", eurlex_rss(ALL_ACTS))
+        self.run_once()
+        subjects = admin_subjects()
+        self.assertEqual(len(subjects), 2, subjects)
+        self.assertIn("Kilden eurlex-oj-l virker igjen", subjects[1])
+        self.assertEqual(self.sources()[0]["last_error"], "")
+
     # ----- check ---------------------------------------------------------
 
     def test_CheckAcceptsDemoConfig(self):
