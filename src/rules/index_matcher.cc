@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <functional>
-#include <set>
+#include <iterator>
+#include <span>
 #include <tuple>
 #include <utility>
 
@@ -59,13 +60,7 @@ IndexMatcher::IndexMatcher(std::vector<RuleSpec> rules) {
   for (RuleSpec& spec : rules) {
     if (spec.enabled) AddRule(std::move(spec));
   }
-  std::sort(prefix_lengths_.begin(), prefix_lengths_.end());
-  prefix_lengths_.erase(
-      std::unique(prefix_lengths_.begin(), prefix_lengths_.end()),
-      prefix_lengths_.end());
-  for (auto& users : rules_using_) {
-    users.erase(std::unique(users.begin(), users.end()), users.end());
-  }
+  Freeze();
 }
 
 // Many rules share terms ("waste", "state aid"); each distinct one is looked
@@ -77,15 +72,15 @@ IndexMatcher::PatternId IndexMatcher::Intern(const Term& term) {
   const PatternId id = it->second;
   patterns_.push_back(
       {term.tokens, term.stems_en, term.stems_nb, term.prefix, term.exact});
+  pattern_words_.push_back(static_cast<std::uint32_t>(term.tokens.size()));
   rules_using_.emplace_back();
   if (term.prefix && term.tokens.size() == 1) {
-    by_prefix_[term.tokens[0]].push_back(id);
-    prefix_lengths_.push_back(term.tokens[0].size());
+    by_prefix_.Add(term.tokens[0], id);
   } else if (term.exact) {
-    by_exact_[term.tokens[0]].push_back(id);
+    by_exact_.Add(term.tokens[0], id);
   } else {
-    by_en_stem_[term.stems_en[0]].push_back(id);
-    by_nb_stem_[term.stems_nb[0]].push_back(id);
+    by_en_stem_.Add(term.stems_en[0], id);
+    by_nb_stem_.Add(term.stems_nb[0], id);
   }
   if (!term.exact) stems_needed_ = true;
   return id;
@@ -94,22 +89,93 @@ IndexMatcher::PatternId IndexMatcher::Intern(const Term& term) {
 void IndexMatcher::AddRule(RuleSpec spec) {
   const auto index = static_cast<std::uint32_t>(rules_.size());
   const std::vector<bool> positive = PositiveLeaves(spec.query);
-  CompiledRule rule{std::move(spec.id),          std::move(spec.topic),
-                    std::move(spec.description), std::move(spec.agencies),
-                    std::move(spec.priority),    {},
-                    std::move(spec.query.root)};
+  CompiledRule rule;
+  rule.text_begin = static_cast<std::uint32_t>(text_.size());
+  rule.leaves_begin = static_cast<std::uint32_t>(leaves_.size());
+  std::vector<std::string> explained_keys;
   for (std::size_t i = 0; i < spec.query.leaves.size(); ++i) {
     const Leaf& leaf = spec.query.leaves[i];
-    CompiledLeaf compiled{{},          leaf.distance, leaf.fields,
-                          positive[i], leaf.written,  leaf.Key()};
+    CompiledLeaf compiled;
+    compiled.patterns_begin = static_cast<std::uint32_t>(leaf_patterns_.size());
     for (const Term& term : leaf.terms) {
       const PatternId id = Intern(term);
-      compiled.patterns.push_back(id);
+      leaf_patterns_.push_back(id);
       if (positive[i]) rules_using_[id].push_back(index);
     }
-    rule.leaves.push_back(std::move(compiled));
+    compiled.patterns_end = static_cast<std::uint32_t>(leaf_patterns_.size());
+    compiled.distance = leaf.distance;
+    compiled.fields = leaf.fields;
+    if (positive[i]) {
+      std::string key = leaf.Key();
+      if (std::find(explained_keys.begin(), explained_keys.end(), key) ==
+          explained_keys.end()) {
+        compiled.explained = true;
+        ++rule.explained;
+        explained_keys.push_back(std::move(key));
+      }
+    }
+    compiled.written = AddText(leaf.written);
+    leaves_.push_back(compiled);
   }
-  rules_.push_back(std::move(rule));
+  rule.leaves_end = static_cast<std::uint32_t>(leaves_.size());
+  rule_nodes_.push_back(static_cast<std::uint32_t>(nodes_.size()));
+  if (!spec.query.leaves.empty()) AddNodes(spec.query.root, rule.leaves_begin);
+  rule.spans_begin = static_cast<std::uint32_t>(spans_.size());
+  for (const std::string* text :
+       {&spec.id, &spec.topic, &spec.description, &spec.priority}) {
+    spans_.push_back(AddText(*text));
+  }
+  for (const std::string& agency : spec.agencies) {
+    spans_.push_back(AddText(agency));
+  }
+  rule.spans_end = static_cast<std::uint32_t>(spans_.size());
+  rules_.push_back(rule);
+}
+
+void IndexMatcher::AddNodes(const QueryNode& node, std::uint32_t leaves_begin) {
+  const std::size_t at = nodes_.size();
+  FlatNode flat;
+  flat.op = node.op;
+  if (node.op == QueryNode::Op::kLeaf) {
+    flat.leaf = leaves_begin + static_cast<std::uint32_t>(node.leaf);
+    const CompiledLeaf& leaf = leaves_[flat.leaf];
+    flat.near = leaf.distance > 0;
+    flat.fields = leaf.fields;
+    if (leaf.patterns_end > leaf.patterns_begin) {
+      flat.pattern = leaf_patterns_[leaf.patterns_begin];
+    }
+  }
+  nodes_.push_back(flat);
+  for (const QueryNode& child : node.children) AddNodes(child, leaves_begin);
+  nodes_[at].size = static_cast<std::uint32_t>(nodes_.size() - at);
+}
+
+IndexMatcher::TextSpan IndexMatcher::AddText(std::string_view text) {
+  const TextSpan span{static_cast<std::uint32_t>(text_.size()),
+                      static_cast<std::uint32_t>(text.size())};
+  text_.append(text);
+  return span;
+}
+
+std::string IndexMatcher::Text(std::uint32_t span) const {
+  return text_.substr(spans_[span].begin, spans_[span].size);
+}
+
+// Lays the indexes out flat and drops what only compiling needed.
+void IndexMatcher::Freeze() {
+  by_exact_.Freeze();
+  by_en_stem_.Freeze();
+  by_nb_stem_.Freeze();
+  by_prefix_.Freeze();
+  users_begin_.reserve(rules_using_.size() + 1);
+  for (std::vector<std::uint32_t>& users : rules_using_) {
+    users_begin_.push_back(static_cast<std::uint32_t>(users_.size()));
+    users.erase(std::unique(users.begin(), users.end()), users.end());
+    users_.insert(users_.end(), users.begin(), users.end());
+  }
+  users_begin_.push_back(static_cast<std::uint32_t>(users_.size()));
+  rules_using_ = {};
+  pattern_ids_ = {};
 }
 
 void IndexMatcher::AddTextField(std::uint16_t field, std::string_view text,
@@ -193,17 +259,13 @@ bool IndexMatcher::MatchesAt(const Pattern& pattern, const FieldTokens& field,
   return true;
 }
 
-void IndexMatcher::Probe(const PatternIndex& index, std::string_view key,
+void IndexMatcher::Probe(const WordIndex& index, std::string_view key,
                          const FieldTokens& field, std::uint8_t languages,
                          std::uint32_t pos, std::vector<Hit>* hits) const {
-  auto it = index.find(key);
-  if (it == index.end()) return;
-  for (PatternId id : it->second) {
-    const Pattern& pattern = patterns_[id];
-    if (MatchesAt(pattern, field, languages, pos)) {
-      hits->push_back(
-          {id, field.field, pos,
-           pos + static_cast<std::uint32_t>(pattern.tokens.size())});
+  for (PatternId id : index.Find(key)) {
+    const std::uint32_t words = pattern_words_[id];
+    if (words == 1 || MatchesAt(patterns_[id], field, languages, pos)) {
+      hits->push_back({id, field.field, pos, pos + words});
     }
   }
 }
@@ -223,21 +285,53 @@ void IndexMatcher::FindPatterns(const FieldTokens& field,
     }
     // A folded prefix is whole UTF-8, so a byte prefix of the word that
     // equals it always ends on a character boundary.
-    for (std::size_t len : prefix_lengths_) {
-      if (len > word.size()) break;
-      auto it = by_prefix_.find(word.substr(0, len));
-      if (it == by_prefix_.end()) continue;
-      for (PatternId id : it->second)
-        hits->push_back({id, field.field, pos, pos + 1});
-    }
+    by_prefix_.ForEachPrefixOf(word, [&](PatternId id) {
+      hits->push_back({id, field.field, pos, pos + 1});
+    });
   }
+}
+
+// Evaluate() over the flat nodes; AND and OR short-circuit.
+bool IndexMatcher::NodeTrue(std::uint32_t node,
+                            const std::vector<Hit>& hits) const {
+  const FlatNode& n = nodes_[node];
+  const std::uint32_t end = node + n.size;
+  switch (n.op) {
+    case QueryNode::Op::kLeaf:
+      return n.near ? NearTrue(leaves_[n.leaf], hits, nullptr)
+                    : Found(n.pattern, n.fields, hits);
+    case QueryNode::Op::kNot:
+      return !NodeTrue(node + 1, hits);
+    case QueryNode::Op::kAnd:
+      for (std::uint32_t child = node + 1; child < end;
+           child += nodes_[child].size) {
+        if (!NodeTrue(child, hits)) return false;
+      }
+      return true;
+    case QueryNode::Op::kOr:
+      for (std::uint32_t child = node + 1; child < end;
+           child += nodes_[child].size) {
+        if (NodeTrue(child, hits)) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+bool IndexMatcher::Found(PatternId pattern, std::uint16_t fields,
+                         const std::vector<Hit>& hits) const {
+  auto it = std::lower_bound(hits.begin(), hits.end(), Hit{pattern, 0, 0, 0});
+  for (; it != hits.end() && it->pattern == pattern; ++it) {
+    if (it->field & fields) return true;
+  }
+  return false;
 }
 
 bool IndexMatcher::LeafTrue(const CompiledLeaf& leaf,
                             const std::vector<Hit>& hits,
                             std::vector<Hit>* used) const {
   if (leaf.distance > 0) return NearTrue(leaf, hits, used);
-  const PatternId id = leaf.patterns[0];
+  const PatternId id = leaf_patterns_[leaf.patterns_begin];
   auto it = std::lower_bound(hits.begin(), hits.end(), Hit{id, 0, 0, 0});
   bool found = false;
   for (; it != hits.end() && it->pattern == id; ++it) {
@@ -255,10 +349,13 @@ bool IndexMatcher::NearTrue(const CompiledLeaf& leaf,
                             const std::vector<Hit>& hits,
                             std::vector<Hit>* used) const {
   using Span = std::pair<std::uint32_t, std::uint32_t>;
+  const std::span<const PatternId> patterns(
+      leaf_patterns_.data() + leaf.patterns_begin,
+      leaf.patterns_end - leaf.patterns_begin);
   for (std::uint16_t field = 1; field & kTextFields; field <<= 1) {
     if ((field & leaf.fields) == 0) continue;
     std::vector<std::vector<Span>> spans;
-    for (PatternId id : leaf.patterns) {
+    for (PatternId id : patterns) {
       auto it =
           std::lower_bound(hits.begin(), hits.end(), Hit{id, field, 0, 0});
       std::vector<Span> found;
@@ -270,7 +367,7 @@ bool IndexMatcher::NearTrue(const CompiledLeaf& leaf,
       if (found.empty()) break;
       spans.push_back(std::move(found));
     }
-    if (spans.size() != leaf.patterns.size()) continue;
+    if (spans.size() != patterns.size()) continue;
     std::vector<Span> chosen;
     std::function<bool(std::size_t)> choose = [&](std::size_t k) {
       if (k == spans.size()) return true;
@@ -289,7 +386,7 @@ bool IndexMatcher::NearTrue(const CompiledLeaf& leaf,
     if (used != nullptr) {
       for (std::size_t k = 0; k < chosen.size(); ++k) {
         used->push_back(
-            {leaf.patterns[k], field, chosen[k].first, chosen[k].second});
+            {patterns[k], field, chosen[k].first, chosen[k].second});
       }
     }
     return true;
@@ -299,74 +396,121 @@ bool IndexMatcher::NearTrue(const CompiledLeaf& leaf,
 
 MatchReason IndexMatcher::Explain(const CompiledRule& rule,
                                   const ItemView& view,
-                                  const std::vector<Hit>& hits) const {
-  MatchReason reason{rule.id, rule.topic, rule.description, rule.agencies,
-                     {},      {},         rule.priority,    {}};
-  std::set<std::string_view> listed;
-  std::vector<Hit> used;
-  std::vector<std::pair<Hit, const std::string*>> marks;
-  for (const CompiledLeaf& leaf : rule.leaves) {
-    used.clear();
-    if (!leaf.positive || listed.count(leaf.key) > 0 ||
-        !LeafTrue(leaf, hits, &used)) {
+                                  Scratch* scratch) const {
+  MatchReason reason;
+  const std::uint32_t spans = rule.spans_begin;
+  reason.rule_id = Text(spans);
+  reason.topic = Text(spans + 1);
+  reason.description = Text(spans + 2);
+  reason.priority = Text(spans + 3);
+  reason.agencies.reserve(rule.spans_end - spans - 4);
+  for (std::uint32_t i = spans + 4; i < rule.spans_end; ++i) {
+    reason.agencies.push_back(Text(i));
+  }
+  reason.terms.reserve(rule.explained);
+  reason.fields.reserve(rule.explained);
+  std::vector<Mark>& marks = scratch->marks;
+  marks.clear();
+  for (std::uint32_t i = rule.leaves_begin; i < rule.leaves_end; ++i) {
+    scratch->used.clear();
+    if (!leaves_[i].explained ||
+        !LeafTrue(leaves_[i], scratch->hits, &scratch->used)) {
       continue;
     }
-    listed.insert(leaf.key);
     std::uint16_t where = 0;
-    for (const Hit& hit : used) where |= hit.field;
-    reason.terms.push_back(leaf.written);
-    reason.fields.push_back(FieldName(LowestBit(where)));
-    for (const Hit& hit : used) {
-      if (hit.field & kTextFields) marks.push_back({hit, &leaf.written});
+    for (const Hit& hit : scratch->used) where |= hit.field;
+    const TextSpan written = leaves_[i].written;
+    reason.terms.push_back(text_.substr(written.begin, written.size));
+    reason.fields.emplace_back(FieldName(LowestBit(where)));
+    for (const Hit& hit : scratch->used) {
+      if (hit.field & kTextFields) {
+        marks.push_back({hit.field, hit.begin, hit.end,
+                         static_cast<std::uint32_t>(marks.size()), i});
+      }
     }
   }
-  // In field order, then by place; a range found by two terms shows once.
-  auto place = [](const std::pair<Hit, const std::string*>& mark) {
-    return std::tuple(mark.first.field, mark.first.begin, mark.first.end);
-  };
-  std::stable_sort(
-      marks.begin(), marks.end(),
-      [&](const auto& a, const auto& b) { return place(a) < place(b); });
-  marks.erase(std::unique(marks.begin(), marks.end(),
-                          [&](const auto& a, const auto& b) {
-                            return place(a) == place(b);
-                          }),
-              marks.end());
-  for (const auto& [hit, written] : marks) {
-    const auto& tokens = view.fields[BitIndex(hit.field)].tokens;
-    reason.highlights.push_back({FieldName(hit.field), tokens[hit.begin].begin,
-                                 tokens[hit.end - 1].end, *written});
-  }
+  AddHighlights(view, &marks, &reason);
   return reason;
 }
 
+void IndexMatcher::AddHighlights(const ItemView& view, std::vector<Mark>* marks,
+                                 MatchReason* reason) const {
+  // In field order, then by place; a range found by two terms shows once,
+  // with the term listed first.
+  auto place = [](const Mark& m) {
+    return std::tuple(m.field, m.begin, m.end);
+  };
+  std::sort(marks->begin(), marks->end(), [&](const Mark& a, const Mark& b) {
+    return std::tuple(a.field, a.begin, a.end, a.order) <
+           std::tuple(b.field, b.begin, b.end, b.order);
+  });
+  marks->erase(std::unique(marks->begin(), marks->end(),
+                           [&](const Mark& a, const Mark& b) {
+                             return place(a) == place(b);
+                           }),
+               marks->end());
+  reason->highlights.reserve(marks->size());
+  for (const Mark& mark : *marks) {
+    const auto& tokens = view.fields[BitIndex(mark.field)].tokens;
+    const TextSpan written = leaves_[mark.leaf].written;
+    reason->highlights.push_back(
+        {FieldName(mark.field), tokens[mark.begin].begin,
+         tokens[mark.end - 1].end, text_.substr(written.begin, written.size)});
+  }
+}
+
+void IndexMatcher::FiringRules(const std::vector<Hit>& hits,
+                               std::vector<std::uint32_t>* rules) const {
+  rules->clear();
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    if (i > 0 && hits[i].pattern == hits[i - 1].pattern) continue;
+    const PatternId id = hits[i].pattern;
+    rules->insert(rules->end(), users_.begin() + users_begin_[id],
+                  users_.begin() + users_begin_[id + 1]);
+  }
+  // Rule indices follow rule ids, so sorting them sorts the result.
+  std::sort(rules->begin(), rules->end());
+  rules->erase(std::unique(rules->begin(), rules->end()), rules->end());
+  // The rules lie scattered over more memory than the caches hold: asking
+  // for all of them at once beats waiting for each in turn.
+  for (std::uint32_t index : *rules) {
+    __builtin_prefetch(&nodes_[rule_nodes_[index]]);
+  }
+  std::erase_if(*rules, [&](std::uint32_t index) {
+    return !NodeTrue(rule_nodes_[index], hits);
+  });
+  for (std::uint32_t index : *rules) {
+    const CompiledRule& rule = rules_[index];
+    __builtin_prefetch(&leaves_[rule.leaves_begin]);
+    __builtin_prefetch(&spans_[rule.spans_begin]);
+    __builtin_prefetch(text_.data() + rule.text_begin);
+    __builtin_prefetch(text_.data() + std::min<std::size_t>(
+                                          rule.text_begin + 64, text_.size()));
+  }
+}
+
 std::vector<MatchReason> IndexMatcher::Match(const Item& item) const {
+  thread_local Scratch scratch;
   const ItemView view = Prepare(item);
-  std::vector<Hit> hits;
+  std::vector<Hit>& hits = scratch.hits;
+  hits.clear();
   for (const FieldTokens& field : view.fields) {
     FindPatterns(field, view.languages, &hits);
   }
   std::sort(hits.begin(), hits.end());
   hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-  std::vector<std::uint32_t> candidates;
-  for (std::size_t i = 0; i < hits.size(); ++i) {
-    if (i > 0 && hits[i].pattern == hits[i - 1].pattern) continue;
-    const auto& users = rules_using_[hits[i].pattern];
-    candidates.insert(candidates.end(), users.begin(), users.end());
-  }
-  // Rule indices follow rule ids, so sorting them sorts the result.
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                   candidates.end());
-  std::vector<MatchReason> reasons;
+  std::vector<std::uint32_t>& candidates = scratch.candidates;
+  FiringRules(hits, &candidates);
+  // The result is allocated last: a large block taken first would make
+  // malloc merge its small free blocks, and the many small strings of the
+  // explanations would then be carved out the slow way.
+  std::vector<MatchReason>& built = scratch.reasons;
+  built.clear();
   for (std::uint32_t index : candidates) {
-    const CompiledRule& rule = rules_[index];
-    const bool fires = Evaluate(rule.root, [&](std::size_t leaf) {
-      return LeafTrue(rule.leaves[leaf], hits, nullptr);
-    });
-    if (fires) reasons.push_back(Explain(rule, view, hits));
+    built.push_back(Explain(rules_[index], view, &scratch));
   }
-  return reasons;
+  return std::vector<MatchReason>(std::make_move_iterator(built.begin()),
+                                  std::make_move_iterator(built.end()));
 }
 
 }  // namespace lexwatch::rules

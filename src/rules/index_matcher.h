@@ -11,6 +11,7 @@
 #include "core/fold.h"
 #include "rules/rule_set.h"
 #include "rules/rule_spec.h"
+#include "rules/term_index.h"
 
 namespace lexwatch::rules {
 
@@ -41,23 +42,46 @@ class IndexMatcher final : public Matcher {
     bool exact = false;
   };
 
-  struct CompiledLeaf {
-    std::vector<PatternId> patterns;
-    int distance = 0;
-    std::uint16_t fields = kDefaultFields;
-    bool positive = false;
-    std::string written;
-    std::string key;  // Leaf::Key(), to list equal terms once.
+  // A byte range of text_.
+  struct TextSpan {
+    std::uint32_t begin = 0;
+    std::uint32_t size = 0;
   };
 
+  struct CompiledLeaf {
+    std::uint32_t patterns_begin = 0;  // In leaf_patterns_.
+    std::uint32_t patterns_end = 0;
+    int distance = 0;
+    std::uint16_t fields = kDefaultFields;
+    // Listed in explanations: positive, and the first leaf of its rule with
+    // its Leaf::Key(). Equal leaves are true together, so a later one would
+    // only repeat the term.
+    bool explained = false;
+    TextSpan written;  // The leaf as written in the rule file.
+  };
+
+  // A QueryNode in a rule's run of nodes_, in preorder: a node's children
+  // follow it, each `size` nodes after the one before. A leaf of one term
+  // carries what deciding it needs, so that it is read without leaves_.
+  struct FlatNode {
+    QueryNode::Op op = QueryNode::Op::kLeaf;
+    bool near = false;  // A proximity leaf: see leaves_[leaf].
+    std::uint16_t fields = 0;
+    std::uint32_t size = 1;  // Nodes in this subtree, itself included.
+    std::uint32_t leaf = 0;  // In leaves_.
+    PatternId pattern = 0;   // The leaf's term, unless `near`.
+  };
+
+  // Everything about a rule, in flat arrays so that the rules that fire on
+  // an item touch few cache lines. Its strings are spans_[spans_begin]
+  // onwards: id, topic, description, priority, then the agencies.
   struct CompiledRule {
-    std::string id;
-    std::string topic;
-    std::string description;
-    std::vector<std::string> agencies;
-    std::string priority;
-    std::vector<CompiledLeaf> leaves;
-    QueryNode root;
+    std::uint32_t leaves_begin = 0;  // In leaves_.
+    std::uint32_t leaves_end = 0;
+    std::uint32_t explained = 0;  // Leaves with `explained` set.
+    std::uint32_t spans_begin = 0;
+    std::uint32_t spans_end = 0;
+    std::uint32_t text_begin = 0;  // Where its strings start in text_.
   };
 
   // One place a pattern was found: token range [begin, end) of a field.
@@ -67,6 +91,26 @@ class IndexMatcher final : public Matcher {
     std::uint32_t begin;
     std::uint32_t end;
     auto operator<=>(const Hit&) const = default;
+  };
+
+  // A range to highlight; `order` keeps the order in which terms were
+  // listed among equal ranges.
+  struct Mark {
+    std::uint16_t field;
+    std::uint32_t begin;
+    std::uint32_t end;
+    std::uint32_t order;
+    std::uint32_t leaf;  // In leaves_.
+  };
+
+  // Buffers that Match reuses from one item to the next (one set per
+  // thread), so that its only allocations are those of its result.
+  struct Scratch {
+    std::vector<Hit> hits;
+    std::vector<std::uint32_t> candidates;
+    std::vector<Hit> used;
+    std::vector<Mark> marks;
+    std::vector<MatchReason> reasons;
   };
 
   // An item field split into words; stems only for text fields, and only in
@@ -83,46 +127,64 @@ class IndexMatcher final : public Matcher {
     std::array<FieldTokens, kFieldCount> fields;  // By bit index.
   };
 
-  // Heterogeneous lookup so that probing with a string_view allocates nothing.
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  using PatternIndex = std::unordered_map<std::string, std::vector<PatternId>,
-                                          StringHash, std::equal_to<>>;
-
   PatternId Intern(const Term& term);
   void AddRule(RuleSpec spec);
+  void AddNodes(const QueryNode& node, std::uint32_t leaves_begin);
+  TextSpan AddText(std::string_view text);
+  std::string Text(std::uint32_t span) const;
+  void Freeze();
 
   ItemView Prepare(const Item& item) const;
   void AddTextField(std::uint16_t field, std::string_view text,
                     ItemView* view) const;
   void FindPatterns(const FieldTokens& field, std::uint8_t languages,
                     std::vector<Hit>* hits) const;
-  void Probe(const PatternIndex& index, std::string_view key,
+  void Probe(const WordIndex& index, std::string_view key,
              const FieldTokens& field, std::uint8_t languages,
              std::uint32_t pos, std::vector<Hit>* hits) const;
   bool MatchesAt(const Pattern& pattern, const FieldTokens& field,
                  std::uint8_t languages, std::size_t pos) const;
+  bool NodeTrue(std::uint32_t node, const std::vector<Hit>& hits) const;
+  bool Found(PatternId pattern, std::uint16_t fields,
+             const std::vector<Hit>& hits) const;
   bool LeafTrue(const CompiledLeaf& leaf, const std::vector<Hit>& hits,
                 std::vector<Hit>* used) const;
   bool NearTrue(const CompiledLeaf& leaf, const std::vector<Hit>& hits,
                 std::vector<Hit>* used) const;
+  // Sets `rules` to the indices of the rules that fire on `hits`, ascending
+  // (that is, in rule-id order).
+  void FiringRules(const std::vector<Hit>& hits,
+                   std::vector<std::uint32_t>* rules) const;
+  // Sorts and dedupes `marks`, then adds them to `reason` as highlights.
+  void AddHighlights(const ItemView& view, std::vector<Mark>* marks,
+                     MatchReason* reason) const;
   MatchReason Explain(const CompiledRule& rule, const ItemView& view,
-                      const std::vector<Hit>& hits) const;
+                      Scratch* scratch) const;
 
   std::vector<Pattern> patterns_;
-  std::unordered_map<std::string, PatternId> pattern_ids_;  // By Term::Key().
-  PatternIndex by_exact_;    // First word of exact patterns, folded.
-  PatternIndex by_en_stem_;  // First word of stemmed patterns, English stem.
-  PatternIndex by_nb_stem_;  // ... Norwegian stem.
-  PatternIndex by_prefix_;   // One-word prefix patterns.
-  std::vector<std::size_t> prefix_lengths_;  // Distinct, ascending.
+  // Words per pattern; a one-word pattern found in an index needs no
+  // further check.
+  std::vector<std::uint32_t> pattern_words_;
+  WordIndex by_exact_;    // First word of exact patterns, folded.
+  WordIndex by_en_stem_;  // First word of stemmed patterns, English stem.
+  WordIndex by_nb_stem_;  // ... Norwegian stem.
+  PrefixTrie by_prefix_;  // One-word prefix patterns.
   bool stems_needed_ = false;
-  std::vector<std::vector<std::uint32_t>> rules_using_;  // By PatternId.
-  std::vector<CompiledRule> rules_;                      // Sorted by id.
+  // Rules with a positive leaf on each pattern: users_[users_begin_[p]] up
+  // to users_[users_begin_[p + 1]], ascending.
+  std::vector<std::uint32_t> users_begin_;
+  std::vector<std::uint32_t> users_;
+  std::vector<CompiledRule> rules_;        // Sorted by id.
+  std::vector<std::uint32_t> rule_nodes_;  // Parallel to rules_: in nodes_.
+  std::vector<FlatNode> nodes_;
+  std::vector<CompiledLeaf> leaves_;
+  std::vector<PatternId> leaf_patterns_;
+  std::vector<TextSpan> spans_;
+  std::string text_;  // All strings of all rules, rule after rule.
+
+  // Only while compiling.
+  std::unordered_map<std::string, PatternId> pattern_ids_;  // By Term::Key().
+  std::vector<std::vector<std::uint32_t>> rules_using_;     // By PatternId.
 };
 
 }  // namespace lexwatch::rules
