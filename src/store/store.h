@@ -242,6 +242,8 @@ class Store {
 
  private:
   explicit Store(sqlite3* db);
+  // NotFound, or InvalidArgument "... it is sent, not <verb>".
+  Status CheckChangeable(std::int64_t id, const char* verb);
   // `path` names the file in error messages, as the caller spelled it.
   Store(sqlite3* db, std::string path);
   sqlite3* db_;

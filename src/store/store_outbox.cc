@@ -215,18 +215,25 @@ Result<std::optional<OutboxMessage>> Store::OldestHeld() {
 
 Result<int> Store::ReleaseHeld(TimePoint now) { return RetryAll(kHeld, now); }
 
+// An administrator may retry or cancel any message but one that is sent or
+// being sent.
+Status Store::CheckChangeable(std::int64_t id, const char* verb) {
+  Result<std::optional<OutboxMessage>> row = GetMessage(id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) {
+    return Status::NotFound("outbox message " + std::to_string(id));
+  }
+  const std::string& state = (*row)->state;
+  if (state == kSent || state == kSending) {
+    return Status::InvalidArgument("outbox message " + std::to_string(id),
+                                   "it is " + state + ", not " + verb);
+  }
+  return Status::Ok();
+}
+
 Status Store::RetryMessage(std::int64_t id, TimePoint now) {
   return InWriteTransaction(db_, path_, [&]() -> Status {
-    Result<std::optional<OutboxMessage>> row = GetMessage(id);
-    if (!row.ok()) return row.status();
-    if (!row->has_value()) {
-      return Status::NotFound("outbox message " + std::to_string(id));
-    }
-    const std::string& state = (*row)->state;
-    if (state == kSent || state == kSending) {
-      return Status::InvalidArgument("outbox message " + std::to_string(id),
-                                     "it is " + state + ", not retried");
-    }
+    if (Status s = CheckChangeable(id, "retried"); !s.ok()) return s;
     Statement stmt(db_, path_,
                    "UPDATE outbox SET state = ?2, next_attempt = ?3 "
                    "WHERE id = ?1");
@@ -248,16 +255,7 @@ Result<int> Store::RetryAll(std::string_view state, TimePoint now) {
 
 Status Store::CancelMessage(std::int64_t id, const std::string& reason) {
   return InWriteTransaction(db_, path_, [&]() -> Status {
-    Result<std::optional<OutboxMessage>> row = GetMessage(id);
-    if (!row.ok()) return row.status();
-    if (!row->has_value()) {
-      return Status::NotFound("outbox message " + std::to_string(id));
-    }
-    const std::string& state = (*row)->state;
-    if (state == kSent || state == kSending) {
-      return Status::InvalidArgument("outbox message " + std::to_string(id),
-                                     "it is " + state + ", not cancelled");
-    }
+    if (Status s = CheckChangeable(id, "cancelled"); !s.ok()) return s;
     Statement stmt(db_, path_,
                    "UPDATE outbox SET state = ?2, last_reply = ?3 "
                    "WHERE id = ?1");
