@@ -54,8 +54,16 @@ std::string NorwegianDocType(std::string_view type) {
 }
 
 std::string NorwegianField(std::string_view field) {
-  if (field == "title") return "tittel";
-  if (field == "summary") return "sammendrag";
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"title", "tittel"},      {"summary", "sammendrag"},
+      {"author", "avsender"},   {"eurovoc", "EuroVoc-emneord"},
+      {"annex", "EØS-vedlegg"}, {"celex", "CELEX-nummer"},
+      {"type", "dokumenttype"}, {"source", "kilde"},
+      {"eea", "EØS-relevans"},  {"lang", "språk"},
+  };
+  for (const auto& [id, name] : kNames) {
+    if (field == id) return name;
+  }
   return CleanUtf8(field);
 }
 

@@ -235,6 +235,15 @@ TEST(RenderAlert, KnownTopicsAreNamedInNorwegian) {
   EXPECT_THAT(PartText(r, 0), HasSubstr("(tema: offentlig støtte)\r\n"));
 }
 
+TEST(RenderAlert, QueryFieldsAreNamedInNorwegian) {
+  AlertInput input = SampleInput();
+  input.reasons[0].terms = {"circular economy"};
+  input.reasons[0].fields = {"eurovoc"};
+  Rendered r = Render(input);
+  EXPECT_THAT(PartText(r, 0),
+              HasSubstr("Treff: «circular economy» (EuroVoc-emneord)\r\n"));
+}
+
 TEST(RenderAlert, PlainPartExplainsTheMatchInNorwegian) {
   Rendered r = Render(SampleInput());
   std::string text = PartText(r, 0);
