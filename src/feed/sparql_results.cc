@@ -11,6 +11,7 @@
 #include "feed/celex.h"
 #include "feed/feed_formats.h"
 #include "feed/item_cleanup.h"
+#include "feed/xml_input.h"
 #include "feed/xml_names.h"
 
 namespace lexwatch::feed {
@@ -33,36 +34,6 @@ std::string_view SkipSpaces(std::string_view s) {
 std::string ToLower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), Lower);
-  return out;
-}
-
-// What came back instead of XML, or "" when it may be XML. Checked before
-// parsing because an HTML error page is rarely well-formed.
-std::string_view NotXmlKind(std::string_view bytes) {
-  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  bytes = SkipSpaces(bytes);
-  if (bytes.starts_with("{")) return "JSON where XML was expected";
-  const std::string head = ToLower(bytes.substr(0, 14));
-  if (head.starts_with("<!doctype html") || head.starts_with("<html>") ||
-      head.starts_with("<html ")) {
-    return "HTML page where XML was expected";
-  }
-  return "";
-}
-
-// pugixml decodes "&#0;" to a NUL that ends the string it lands in. Turning
-// it into "&#1;", of the same length so error offsets stay true, gives a
-// control character that sanitising drops.
-std::string NeutraliseNulRefs(std::string_view bytes) {
-  std::string out(bytes);
-  for (std::size_t at = out.find("&#"); at != std::string::npos;
-       at = out.find("&#", at + 2)) {
-    std::size_t i = at + 2;
-    if (i < out.size() && (out[i] == 'x' || out[i] == 'X')) ++i;
-    const std::size_t digits = i;
-    while (i < out.size() && out[i] == '0') ++i;
-    if (i > digits && i < out.size() && out[i] == ';') out[i - 1] = '1';
-  }
   return out;
 }
 
