@@ -266,35 +266,8 @@ bool Daemon::WaitForHost(SourceRun& run) {
 
 void Daemon::Poll(SourceRun& run) {
   if (run.in_flight || WaitForHost(run)) return;
-  Result<store::SourceState> state = store_->GetSource(run.config->name);
-  fetch::HttpRequest request;
-  request.url = run.config->url;
-  if (run.config->format == "sparql") {
-    // CELLAR: acts published since the last success, with an overlap so
-    // late-published acts and late metadata are caught again.
-    std::optional<TimePoint> since;
-    if (state.ok() && state->last_success) {
-      since = FromUnixSeconds(*state->last_success);
-    }
-    request.url = feed::CellarRequestUrl(
-        run.config->url,
-        feed::BuildCellarQuery(feed::CellarWatermark(since, clock_.Now()),
-                               kCellarPageSize));
-  } else if (state.ok()) {
-    request.etag = state->etag;
-    request.last_modified = state->last_modified;
-  }
-  request.timeout = config_.fetch_timeout;
-  request.max_bytes = config_.max_bytes;
-  run.in_flight = true;
-  spdlog::debug("polling source={} url={}", run.config->name, request.url);
-  http_->Fetch(request, [this, &run](Result<fetch::HttpResponse> response) {
-    run.in_flight = false;
-    OnFetched(run, std::move(response));
-  });
-}
-
-void Daemon::OnFetched(SourceRun& run, Result<fetch::HttpResponse> response) {
+  // Read once here and handed to OnFetched: only this thread writes source
+  // state, and in_flight keeps one poll per source at a time.
   const std::string& name = run.config->name;
   Result<store::SourceState> loaded = store_->GetSource(name);
   store::SourceState state;
@@ -305,6 +278,34 @@ void Daemon::OnFetched(SourceRun& run, Result<fetch::HttpResponse> response) {
                   loaded.status().message());
     state.name = name;
   }
+  fetch::HttpRequest request;
+  request.url = run.config->url;
+  if (run.config->format == "sparql") {
+    // CELLAR: acts published since the last success, with an overlap so
+    // late-published acts and late metadata are caught again.
+    std::optional<TimePoint> since;
+    if (state.last_success) since = FromUnixSeconds(*state.last_success);
+    request.url = feed::CellarRequestUrl(
+        run.config->url,
+        feed::BuildCellarQuery(feed::CellarWatermark(since, clock_.Now()),
+                               kCellarPageSize));
+  } else {
+    request.etag = state.etag;
+    request.last_modified = state.last_modified;
+  }
+  request.timeout = config_.fetch_timeout;
+  request.max_bytes = config_.max_bytes;
+  run.in_flight = true;
+  spdlog::debug("polling source={} url={}", name, request.url);
+  http_->Fetch(request, [this, &run, state = std::move(state)](
+                            Result<fetch::HttpResponse> response) mutable {
+    run.in_flight = false;
+    OnFetched(run, std::move(state), std::move(response));
+  });
+}
+
+void Daemon::OnFetched(SourceRun& run, store::SourceState state,
+                       Result<fetch::HttpResponse> response) {
   state.last_poll = ToUnixSeconds(clock_.Now());
   std::optional<std::chrono::seconds> retry_after;
   Status outcome = response.status();

@@ -62,7 +62,9 @@ class Daemon {
   // Per-host politeness: true when `run` was rescheduled because its host
   // was asked too recently.
   bool WaitForHost(SourceRun& run);
-  void OnFetched(SourceRun& run, Result<fetch::HttpResponse> response);
+  // `state` is the source's state as Poll read it.
+  void OnFetched(SourceRun& run, store::SourceState state,
+                 Result<fetch::HttpResponse> response);
   Status HandleResponse(SourceRun& run, const fetch::HttpResponse& response,
                         store::SourceState& state);
   void FinishPoll(SourceRun& run, store::SourceState& state,
