@@ -12,6 +12,7 @@
 #include "mail/dispatcher.h"
 #include "mail/message.h"
 #include "mail/mime_test_util.h"
+#include "mail/outbox_test_util.h"
 #include "mail/smtp_test_server.h"
 #include "mail/smtp_transport.h"
 #include "mail/temp_dir.h"
@@ -44,20 +45,8 @@ class DeliveryFaultsTest : public ::testing::Test {
 
   // Queues one alert about `celex` for kTo; returns its outbox id.
   std::int64_t Queue(const std::string& celex) {
-    AlertInput input;
-    input.item.source = "eurlex-oj-l";
-    input.item.title = "Forordning om drikkevann " + celex;
-    input.item.celex = celex;
-    input.agency_id = "vav";
-    input.agency_name = "Vann- og avløpsetaten";
-    input.to = {kTo};
-    input.from = kFrom;
-    input.date = clock_.Now();
-    input.message_id = MakeMessageId(input.item.Key(), "vav", "lw.test");
-    RenderedMessage rendered = RenderAlert(input);
-    store::NewAlert alert{
-        "vav", {kTo}, rendered.message_id, rendered.bytes, "drikkevann"};
-    EXPECT_TRUE(store_->SaveItem(input.item, {alert}, clock_.Now()).ok());
+    QueueVavAlert(*store_, clock_.Now(), celex,
+                  "Forordning om drikkevann " + celex, kFrom, kTo);
     return store_->ListMessages({}, 1)->front().id;
   }
 

@@ -7,6 +7,7 @@
 #include "mail/maildir_transport.h"
 #include "mail/message.h"
 #include "mail/mime_test_util.h"
+#include "mail/outbox_test_util.h"
 #include "mail/smtp_test_server.h"
 #include "mail/smtp_transport.h"
 #include "mail/temp_dir.h"
@@ -46,27 +47,14 @@ class DispatcherTest : public ::testing::Test {
 
   // Queues one alert for kTo and returns its outbox id.
   std::int64_t Queue(const std::string& celex = "32026R0001") {
-    AlertInput input;
-    input.item.source = "eurlex-oj-l";
-    input.item.title = "Forordning om drikkevann";
-    input.item.celex = celex;
-    input.agency_id = "vav";
-    input.agency_name = "Vann- og avløpsetaten";
-    input.to = {kTo};
-    input.from = kFrom;
-    input.date = clock_.Now();
-    input.message_id = MakeMessageId(input.item.Key(), "vav", "lw.test");
-    RenderedMessage rendered = RenderAlert(input);
-    store::NewAlert alert{
-        "vav", {kTo}, rendered.message_id, rendered.bytes, "drikkevann"};
-    Result<int> saved = store_->SaveItem(input.item, {alert}, clock_.Now());
-    EXPECT_TRUE(saved.ok()) << saved.status().ToString();
+    QueuedAlert queued = QueueVavAlert(*store_, clock_.Now(), celex,
+                                       "Forordning om drikkevann", kFrom, kTo);
     Result<std::vector<store::OutboxMessage>> due =
         store_->DueMessages(clock_.Now(), 100);
     EXPECT_TRUE(due.ok());
     for (const store::OutboxMessage& m : *due) {
-      if (m.item_key == input.item.Key()) {
-        messages_[m.id] = rendered.bytes;
+      if (m.item_key == queued.item.Key()) {
+        messages_[m.id] = queued.rendered.bytes;
         return m.id;
       }
     }
