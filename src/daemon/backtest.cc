@@ -6,10 +6,13 @@ namespace lexwatch::daemon {
 namespace {
 
 // The rules (and their topics) that route `item` to each agency.
-std::map<std::string, BacktestChange> Route(const store::ArchivedItem& a,
-                                            const rules::Matcher& matcher) {
+// `reasons` is scratch space, reused from item to item.
+std::map<std::string, BacktestChange> Route(
+    const store::ArchivedItem& a, const rules::Matcher& matcher,
+    std::vector<rules::MatchReason>& reasons) {
   std::map<std::string, BacktestChange> by_agency;
-  for (const rules::MatchReason& r : matcher.Match(a.item)) {
+  matcher.MatchInto(a.item, &reasons);
+  for (const rules::MatchReason& r : reasons) {
     for (const std::string& agency : r.agencies) {
       BacktestChange& c = by_agency[agency];
       c.item_key = a.key;
@@ -40,10 +43,11 @@ BacktestReport RunBacktest(const std::vector<store::ArchivedItem>& items,
   BacktestReport report;
   std::map<std::string, AgencyDiff> diffs;
   for (const std::string& id : agency_ids) diffs[id].agency_id = id;
+  std::vector<rules::MatchReason> reasons;
   for (const store::ArchivedItem& a : items) {
     ++report.items;
-    std::map<std::string, BacktestChange> before = Route(a, live);
-    std::map<std::string, BacktestChange> after = Route(a, candidate);
+    std::map<std::string, BacktestChange> before = Route(a, live, reasons);
+    std::map<std::string, BacktestChange> after = Route(a, candidate, reasons);
     for (auto& [agency, diff] : diffs) {
       auto was = before.find(agency);
       auto now = after.find(agency);

@@ -157,8 +157,8 @@ IndexMatcher::TextSpan IndexMatcher::AddText(std::string_view text) {
   return span;
 }
 
-std::string IndexMatcher::Text(std::uint32_t span) const {
-  return text_.substr(spans_[span].begin, spans_[span].size);
+std::string_view IndexMatcher::TextView(std::uint32_t span) const {
+  return std::string_view(text_).substr(spans_[span].begin, spans_[span].size);
 }
 
 // Lays the indexes out flat and drops what only compiling needed.
@@ -394,21 +394,18 @@ bool IndexMatcher::NearTrue(const CompiledLeaf& leaf,
   return false;
 }
 
-MatchReason IndexMatcher::Explain(const CompiledRule& rule,
-                                  const ItemView& view,
-                                  Scratch* scratch) const {
-  MatchReason reason;
+void IndexMatcher::Explain(const CompiledRule& rule, const ItemView& view,
+                           Scratch* scratch, MatchReason* reason) const {
   const std::uint32_t spans = rule.spans_begin;
-  reason.rule_id = Text(spans);
-  reason.topic = Text(spans + 1);
-  reason.description = Text(spans + 2);
-  reason.priority = Text(spans + 3);
-  reason.agencies.reserve(rule.spans_end - spans - 4);
+  reason->rule_id.assign(TextView(spans));
+  reason->topic.assign(TextView(spans + 1));
+  reason->description.assign(TextView(spans + 2));
+  reason->priority.assign(TextView(spans + 3));
+  reason->agencies.resize(rule.spans_end - spans - 4);
   for (std::uint32_t i = spans + 4; i < rule.spans_end; ++i) {
-    reason.agencies.push_back(Text(i));
+    reason->agencies[i - spans - 4].assign(TextView(i));
   }
-  reason.terms.reserve(rule.explained);
-  reason.fields.reserve(rule.explained);
+  std::size_t found = 0;
   std::vector<Mark>& marks = scratch->marks;
   marks.clear();
   for (std::uint32_t i = rule.leaves_begin; i < rule.leaves_end; ++i) {
@@ -420,8 +417,13 @@ MatchReason IndexMatcher::Explain(const CompiledRule& rule,
     std::uint16_t where = 0;
     for (const Hit& hit : scratch->used) where |= hit.field;
     const TextSpan written = leaves_[i].written;
-    reason.terms.push_back(text_.substr(written.begin, written.size));
-    reason.fields.emplace_back(FieldName(LowestBit(where)));
+    if (reason->terms.size() <= found) {
+      reason->terms.emplace_back();
+      reason->fields.emplace_back();
+    }
+    reason->terms[found].assign(text_, written.begin, written.size);
+    reason->fields[found].assign(FieldName(LowestBit(where)));
+    ++found;
     for (const Hit& hit : scratch->used) {
       if (hit.field & kTextFields) {
         marks.push_back({hit.field, hit.begin, hit.end,
@@ -429,8 +431,9 @@ MatchReason IndexMatcher::Explain(const CompiledRule& rule,
       }
     }
   }
-  AddHighlights(view, &marks, &reason);
-  return reason;
+  reason->terms.resize(found);
+  reason->fields.resize(found);
+  AddHighlights(view, &marks, reason);
 }
 
 void IndexMatcher::AddHighlights(const ItemView& view, std::vector<Mark>* marks,
@@ -449,13 +452,16 @@ void IndexMatcher::AddHighlights(const ItemView& view, std::vector<Mark>* marks,
                              return place(a) == place(b);
                            }),
                marks->end());
-  reason->highlights.reserve(marks->size());
-  for (const Mark& mark : *marks) {
+  reason->highlights.resize(marks->size());
+  for (std::size_t i = 0; i < marks->size(); ++i) {
+    const Mark& mark = (*marks)[i];
     const auto& tokens = view.fields[BitIndex(mark.field)].tokens;
     const TextSpan written = leaves_[mark.leaf].written;
-    reason->highlights.push_back(
-        {FieldName(mark.field), tokens[mark.begin].begin,
-         tokens[mark.end - 1].end, text_.substr(written.begin, written.size)});
+    Highlight& highlight = reason->highlights[i];
+    highlight.field.assign(FieldName(mark.field));
+    highlight.begin = tokens[mark.begin].begin;
+    highlight.end = tokens[mark.end - 1].end;
+    highlight.term.assign(text_, written.begin, written.size);
   }
 }
 
@@ -490,6 +496,13 @@ void IndexMatcher::FiringRules(const std::vector<Hit>& hits,
 }
 
 std::vector<MatchReason> IndexMatcher::Match(const Item& item) const {
+  std::vector<MatchReason> reasons;
+  MatchInto(item, &reasons);
+  return reasons;
+}
+
+void IndexMatcher::MatchInto(const Item& item,
+                             std::vector<MatchReason>* out) const {
   thread_local Scratch scratch;
   const ItemView view = Prepare(item);
   std::vector<Hit>& hits = scratch.hits;
@@ -501,16 +514,23 @@ std::vector<MatchReason> IndexMatcher::Match(const Item& item) const {
   hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
   std::vector<std::uint32_t>& candidates = scratch.candidates;
   FiringRules(hits, &candidates);
-  // The result is allocated last: a large block taken first would make
-  // malloc merge its small free blocks, and the many small strings of the
-  // explanations would then be carved out the slow way.
-  std::vector<MatchReason>& built = scratch.reasons;
-  built.clear();
-  for (std::uint32_t index : candidates) {
-    built.push_back(Explain(rules_[index], view, &scratch));
+  // Reasons the last item had beyond this one's wait in `spare`, buffers
+  // and all, for the next item that has more.
+  while (out->size() > candidates.size()) {
+    scratch.spare.push_back(std::move(out->back()));
+    out->pop_back();
   }
-  return std::vector<MatchReason>(std::make_move_iterator(built.begin()),
-                                  std::make_move_iterator(built.end()));
+  while (out->size() < candidates.size()) {
+    if (scratch.spare.empty()) {
+      out->emplace_back();
+    } else {
+      out->push_back(std::move(scratch.spare.back()));
+      scratch.spare.pop_back();
+    }
+  }
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    Explain(rules_[candidates[i]], view, &scratch, &(*out)[i]);
+  }
 }
 
 }  // namespace lexwatch::rules

@@ -29,6 +29,8 @@ class IndexMatcher final : public Matcher {
   explicit IndexMatcher(std::vector<RuleSpec> rules);
 
   std::vector<MatchReason> Match(const Item& item) const override;
+  void MatchInto(const Item& item,
+                 std::vector<MatchReason>* out) const override;
   std::size_t rule_count() const override { return rules_.size(); }
 
  private:
@@ -104,13 +106,14 @@ class IndexMatcher final : public Matcher {
   };
 
   // Buffers that Match reuses from one item to the next (one set per
-  // thread), so that its only allocations are those of its result.
+  // thread), so that its only allocations are those of its result; with
+  // MatchInto, only those of a longer explanation than any before.
   struct Scratch {
     std::vector<Hit> hits;
     std::vector<std::uint32_t> candidates;
     std::vector<Hit> used;
     std::vector<Mark> marks;
-    std::vector<MatchReason> reasons;
+    std::vector<MatchReason> spare;
   };
 
   // An item field split into words; stems only for text fields, and only in
@@ -131,7 +134,7 @@ class IndexMatcher final : public Matcher {
   void AddRule(RuleSpec spec);
   void AddNodes(const QueryNode& node, std::uint32_t leaves_begin);
   TextSpan AddText(std::string_view text);
-  std::string Text(std::uint32_t span) const;
+  std::string_view TextView(std::uint32_t span) const;
   void Freeze();
 
   ItemView Prepare(const Item& item) const;
@@ -158,8 +161,9 @@ class IndexMatcher final : public Matcher {
   // Sorts and dedupes `marks`, then adds them to `reason` as highlights.
   void AddHighlights(const ItemView& view, std::vector<Mark>* marks,
                      MatchReason* reason) const;
-  MatchReason Explain(const CompiledRule& rule, const ItemView& view,
-                      Scratch* scratch) const;
+  // Overwrites `reason`, keeping its strings' and vectors' capacity.
+  void Explain(const CompiledRule& rule, const ItemView& view, Scratch* scratch,
+               MatchReason* reason) const;
 
   std::vector<Pattern> patterns_;
   // Words per pattern; a one-word pattern found in an index needs no

@@ -55,6 +55,8 @@ struct MatchReason {
   // fire was found, sorted by field (in the order above) and begin. Ranges
   // of different terms may overlap ("water" and "drinking water").
   std::vector<Highlight> highlights;
+
+  bool operator==(const MatchReason&) const = default;
 };
 
 // A compiled rule set. Immutable once built; Match may be called from any
@@ -64,6 +66,13 @@ class Matcher {
   virtual ~Matcher() = default;
   // The rules that fire on `item`, in rule-id order. Pure: no I/O, no clock.
   virtual std::vector<MatchReason> Match(const Item& item) const = 0;
+  // Match into `out`, replacing its contents and reusing its buffers: a
+  // caller matching item after item with the same vector allocates only
+  // when an explanation is longer than any before it.
+  virtual void MatchInto(const Item& item,
+                         std::vector<MatchReason>* out) const {
+    *out = Match(item);
+  }
   virtual std::size_t rule_count() const = 0;
 };
 

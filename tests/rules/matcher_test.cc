@@ -138,6 +138,44 @@ any = ["road"]
   EXPECT_EQ(reasons[0].agencies, (Ids{"kli", "vav"}));
 }
 
+TEST(Matcher, MatchIntoReusedVectorGivesWhatMatchGives) {
+  LoadResult result = CompileOne(R"(
+[[rule]]
+id = "a-water"
+topic = "water"
+agencies = ["vav", "kli"]
+any = ["drinking water", "water"]
+
+[[rule]]
+id = "b-climate"
+topic = "sustainability"
+agencies = ["kli"]
+query = 'title:climate OR "heat pump*"'
+
+[[rule]]
+id = "c-road"
+topic = "transport"
+agencies = ["bym"]
+any = ["road"]
+)");
+  ASSERT_TRUE(result.ok());
+  // More reasons, then fewer, then none, then more again: leftovers of a
+  // longer explanation must never show through.
+  const std::vector<std::string> titles = {
+      "Drinking water, climate and road safety", "Road charging",
+      "Anti-dumping duties on steel",
+      "Climate, water and heat pumps for road tunnels", "Water"};
+  std::vector<MatchReason> reused;
+  std::size_t fired = 0;
+  for (const std::string& title : titles) {
+    const Item item = MakeItem(title);
+    result.matcher->MatchInto(item, &reused);
+    EXPECT_EQ(reused, result.matcher->Match(item)) << title;
+    fired += reused.size();
+  }
+  EXPECT_EQ(fired, 3u + 1u + 0u + 3u + 1u);
+}
+
 TEST(Matcher, DisabledRuleIsNotCompiled) {
   LoadResult result = CompileOne(R"(
 [[rule]]
