@@ -11,6 +11,9 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/lexwatch.toml
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules/
         DESTINATION ${LEXWATCH_CONF_DIR}/rules
         FILES_MATCHING PATTERN "*.toml")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/templates/
+        DESTINATION ${LEXWATCH_CONF_DIR}/templates
+        FILES_MATCHING PATTERN "*.mustache")
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/lexwatch.service
         DESTINATION lib/systemd/system)
 configure_file(${PROJECT_SOURCE_DIR}/doc/lexwatch.8
@@ -26,6 +29,11 @@ file(GLOB LEXWATCH_RULE_FILES RELATIVE ${PROJECT_SOURCE_DIR}/rules
 set(conffiles "${LEXWATCH_CONF_DIR}/lexwatch.toml\n")
 foreach(rule IN LISTS LEXWATCH_RULE_FILES)
   string(APPEND conffiles "${LEXWATCH_CONF_DIR}/rules/${rule}\n")
+endforeach()
+file(GLOB LEXWATCH_TEMPLATE_FILES RELATIVE ${PROJECT_SOURCE_DIR}/config/templates
+     ${PROJECT_SOURCE_DIR}/config/templates/*/*.mustache)
+foreach(template IN LISTS LEXWATCH_TEMPLATE_FILES)
+  string(APPEND conffiles "${LEXWATCH_CONF_DIR}/templates/${template}\n")
 endforeach()
 file(WRITE ${PROJECT_BINARY_DIR}/debian/conffiles "${conffiles}")
 

@@ -11,11 +11,20 @@ PACKAGES=(
   libcurl4-openssl-dev libpugixml-dev libsqlite3-dev libboost-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev libutf8proc-dev
   libstemmer-dev nlohmann-json3-dev zlib1g-dev ca-certificates
+  libkainjow-mustache-dev
+  # The tz database: digest times in [mail] timezone (Europe/Oslo is built in)
+  tzdata
   # Tests: GoogleTest, benchmarks, and the real peers of the end-to-end tests
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd nginx-light sqlite3
+  # The unit's syscall filter in the e2e tests (systemd-analyze resolves the
+  # sets, python3-seccomp applies them); the footprint bench (strace)
+  systemd python3-seccomp strace
   # The packaging test: cpack's dependency list and the man page check
   dpkg-dev groff-base
+  # Sanitizer and fuzzing builds (scripts/sanitize.sh, scripts/fuzz.sh):
+  # clang with its runtimes (ASan, UBSan, libFuzzer), only recommended by clang
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -13,6 +15,7 @@
 #include "daemon/config.h"
 #include "daemon/daemon.h"
 #include "daemon/logging.h"
+#include "daemon/source_health.h"
 #include "feed/feed_parser.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
@@ -187,9 +190,18 @@ int Check(const std::string& config_path, std::ostream& out,
   daemon::Config config;
   rules::LoadResult rules;
   if (!LoadAll(config_path, &config, &rules, err)) return kExitInvalid;
+  Result<std::shared_ptr<const mail::TemplateSet>> templates =
+      daemon::LoadMailTemplates(config.mail);
+  if (!templates.ok()) {
+    err << templates.status().message() << '\n';
+    return kExitInvalid;
+  }
   out << config_path << ": ok: " << config.sources.size() << " sources, "
       << config.agencies.size() << " agencies, " << rules.matcher->rule_count()
-      << " rules from " << config.rules_dir.string() << '\n';
+      << " rules from " << config.rules_dir.string() << ", mail templates "
+      << (*templates ? "from " + config.mail.templates_dir.string()
+                     : std::string("built-in"))
+      << '\n';
   return kExitOk;
 }
 
@@ -369,6 +381,29 @@ int Backtest(const std::string& config_path, const std::string& candidate_dir,
 
 namespace {
 
+long long UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "45s", "12m", "3h 05m", "2d 04h": how long mail has waited.
+std::string FormatAge(long long seconds) {
+  char buf[32];
+  if (seconds < 60) {
+    std::snprintf(buf, sizeof buf, "%llds", seconds);
+  } else if (seconds < 3600) {
+    std::snprintf(buf, sizeof buf, "%lldm", seconds / 60);
+  } else if (seconds < 86400) {
+    std::snprintf(buf, sizeof buf, "%lldh %02lldm", seconds / 3600,
+                  seconds % 3600 / 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldd %02lldh", seconds / 86400,
+                  seconds % 86400 / 3600);
+  }
+  return buf;
+}
+
 nlohmann::ordered_json TimeJson(const std::optional<long long>& t) {
   return t ? nlohmann::ordered_json(FormatTime(t)) : nullptr;
 }
@@ -377,7 +412,8 @@ void PrintStatusJson(const daemon::Config& config,
                      const std::vector<store::SourceState>& sources,
                      const std::map<std::string, long long>& counts,
                      const std::map<std::string, std::string>& states,
-                     std::ostream& out) {
+                     const std::map<std::string, long long>& held,
+                     std::optional<long long> oldest_age, std::ostream& out) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const daemon::SourceConfig& sc : config.sources) {
     store::SourceState st;
@@ -386,9 +422,8 @@ void PrintStatusJson(const daemon::Config& config,
       if (s.name == sc.name) st = s;
     }
     list.push_back({{"name", sc.name},
-                    {"state", !st.last_error.empty() ? "failing"
-                              : st.last_poll         ? "ok"
-                                                     : "not polled yet"},
+                    {"state", daemon::HealthJson(daemon::HealthOf(
+                                  sc, st, std::chrono::system_clock::now()))},
                     {"last_poll", TimeJson(st.last_poll)},
                     {"last_success", TimeJson(st.last_success)},
                     {"next_poll", TimeJson(st.next_poll)},
@@ -396,7 +431,9 @@ void PrintStatusJson(const daemon::Config& config,
                                        ? nlohmann::ordered_json(nullptr)
                                        : nlohmann::ordered_json(st.last_error)},
                     {"consecutive_failures", st.consecutive_failures},
-                    {"items_seen", st.items_seen}});
+                    {"items_seen", st.items_seen},
+                    {"last_new_item", TimeJson(st.last_new_item)},
+                    {"held", held.count(sc.name) ? held.at(sc.name) : 0}});
   }
   nlohmann::ordered_json outbox = nlohmann::ordered_json::object();
   for (const char* state : store::kOutboxStates) {
@@ -414,9 +451,32 @@ void PrintStatusJson(const daemon::Config& config,
       {"last_reload_error", value("rules.error")}};
   out << nlohmann::ordered_json{{"sources", list},
                                 {"rules", rules},
-                                {"outbox", outbox}}
+                                {"outbox", outbox},
+                                {"outbox_oldest_waiting_age_seconds",
+                                 oldest_age
+                                     ? nlohmann::ordered_json(*oldest_age)
+                                     : nullptr}}
              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
       << '\n';
+}
+
+// "Digests:" with one line per agency on a digest cadence or with acts
+// still waiting for one; nothing when there are none.
+lexwatch::Status PrintDigests(const daemon::Config& config, store::Store& store,
+                              std::ostream& out) {
+  Result<std::vector<store::DigestQueue>> queues = store.DigestQueues();
+  if (!queues.ok()) return queues.status();
+  std::map<std::string, long long> waiting;
+  for (const store::DigestQueue& q : *queues) waiting[q.agency_id] = q.pending;
+  bool header = false;
+  for (const daemon::AgencyConfig& a : config.agencies) {
+    if (!a.cadence.digest() && waiting.count(a.id) == 0) continue;
+    if (!header) out << "Digests (" << config.mail.timezone << "):\n";
+    header = true;
+    out << "  " << a.id << " (" << a.cadence.ToString()
+        << "): " << waiting[a.id] << " waiting\n";
+  }
+  return lexwatch::Status::Ok();
 }
 
 }  // namespace
@@ -445,8 +505,20 @@ int Status(const std::string& config_path, std::ostream& out, std::ostream& err,
     err << states.status().message() << '\n';
     return kExitRuntime;
   }
+  Result<std::optional<long long>> oldest = (*store)->OldestWaitingCreated();
+  if (!oldest.ok()) {
+    err << oldest.status().message() << '\n';
+    return kExitRuntime;
+  }
+  std::optional<long long> oldest_age;
+  if (*oldest) oldest_age = std::max(0LL, UnixNow() - **oldest);
+  Result<std::map<std::string, long long>> held = (*store)->FloodHeldCounts();
+  if (!held.ok()) {
+    err << held.status().message() << '\n';
+    return kExitRuntime;
+  }
   if (json) {
-    PrintStatusJson(config, *sources, *counts, *states, out);
+    PrintStatusJson(config, *sources, *counts, *states, *held, oldest_age, out);
     return kExitOk;
   }
   out << "Sources:\n";
@@ -457,14 +529,20 @@ int Status(const std::string& config_path, std::ostream& out, std::ostream& err,
       if (s.name == sc.name) st = s;
     }
     out << "  " << sc.name << ": "
-        << (st.last_error.empty() ? (st.last_poll ? "ok" : "not polled yet")
-                                  : "FAILING")
+        << daemon::HealthText(
+               daemon::HealthOf(sc, st, std::chrono::system_clock::now()))
         << "\n    last poll:    " << FormatTime(st.last_poll)
         << "\n    last success: " << FormatTime(st.last_success)
         << "\n    next poll:    " << FormatTime(st.next_poll)
         << "\n    last error:   "
         << (st.last_error.empty() ? "-" : st.last_error)
-        << "\n    items seen:   " << st.items_seen << '\n';
+        << "\n    items seen:   " << st.items_seen
+        << "\n    last new:     " << FormatTime(st.last_new_item) << '\n';
+    if (auto it = held->find(sc.name); it != held->end()) {
+      out << "    held:         " << it->second
+          << " new matches kept back by the flood limit (lexwatch release "
+          << sc.name << ")\n";
+    }
   }
   PrintRulesState(*states, out);
   out << "Outbox:";
@@ -472,7 +550,15 @@ int Status(const std::string& config_path, std::ostream& out, std::ostream& err,
     auto it = counts->find(state);
     out << ' ' << state << '=' << (it == counts->end() ? 0 : it->second);
   }
-  out << '\n';
+  out << "\n  oldest waiting: "
+      << (oldest_age
+              ? FormatAge(*oldest_age) + " (queued " + FormatTime(*oldest) + ")"
+              : std::string("none"))
+      << '\n';
+  if (lexwatch::Status s = PrintDigests(config, **store, out); !s.ok()) {
+    err << s.message() << '\n';
+    return kExitRuntime;
+  }
   return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/outbox_command.h"
+#include "cli/release_command.h"
 #include "core/version.h"
 #include "fetch/curl_http_client.h"
 
@@ -63,6 +64,16 @@ int main(int argc, char** argv) {
   status->add_option("-c,--config", config, "Config file")
       ->capture_default_str();
 
+  std::string release_source;
+  CLI::App* release = app.add_subcommand(
+      "release",
+      "Match the items a flood hold kept back for SOURCE and queue their "
+      "alerts");
+  release->add_option("SOURCE", release_source, "A configured source name")
+      ->required();
+  release->add_option("-c,--config", config, "Config file")
+      ->capture_default_str();
+
   // outbox list|show|retry|cancel: see cli/outbox_command.h.
   OutboxArgs outbox_args;
   std::int64_t outbox_id = 0;
@@ -120,6 +131,7 @@ int main(int argc, char** argv) {
                       std::cout, std::cerr);
     }
     if (*status) return Status(config, std::cout, std::cerr, json);
+    if (*release) return Release(config, release_source, std::cout, std::cerr);
     if (*outbox) {
       for (CLI::App* sub : outbox->get_subcommands()) {
         outbox_args.action = sub->get_name();

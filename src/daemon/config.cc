@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -203,6 +204,19 @@ bool IsLoopbackUrl(std::string_view url) {
   return false;
 }
 
+// first_run = "record" (false) or "alert" (true).
+bool FirstRunAlerts(Checker& c, const toml::table& t, std::string_view what,
+                    bool fallback) {
+  const toml::node* node = t.get("first_run");
+  if (node == nullptr) return fallback;
+  std::string value = c.String(t, "first_run", what, false);
+  if (!node->is_string()) return fallback;  // String reported it.
+  if (value == "record") return false;
+  if (value == "alert") return true;
+  c.Error(node->source(), "'first_run' must be \"record\" or \"alert\"");
+  return fallback;
+}
+
 void ParseFetch(Checker& c, const toml::table& root, Config& config) {
   const toml::node* node = root.get("fetch");
   if (node == nullptr) return;
@@ -211,12 +225,18 @@ void ParseFetch(Checker& c, const toml::table& root, Config& config) {
     c.Error(node->source(), "'fetch' must be a table [fetch]");
     return;
   }
-  c.AllowOnly(*t, "[fetch]", {"timeout", "max_bytes", "allow_insecure"});
+  c.AllowOnly(
+      *t, "[fetch]",
+      {"timeout", "max_bytes", "allow_insecure", "first_run", "flood_limit"});
   config.fetch_timeout =
       c.Duration(*t, "timeout", config.fetch_timeout, std::chrono::seconds(1));
   config.max_bytes = static_cast<std::size_t>(c.Integer(
       *t, "max_bytes", static_cast<std::int64_t>(config.max_bytes), kMinBytes));
   config.allow_insecure = c.Bool(*t, "allow_insecure", false);
+  config.first_run_alerts =
+      FirstRunAlerts(c, *t, "[fetch]", config.first_run_alerts);
+  config.flood_limit =
+      static_cast<int>(c.Integer(*t, "flood_limit", config.flood_limit, 1));
 }
 
 void ParseRetryWaits(Checker& c, const toml::table& t, MailConfig& mail) {
@@ -263,6 +283,41 @@ void ParseSmtp(Checker& c, const toml::table& t, const Config& config,
   }
 }
 
+// [mail] timezone: the zone of digest slots, loaded here so `lexwatch
+// check` reports an unknown zone.
+void ParseTimeZone(Checker& c, const toml::table& t, MailConfig& mail) {
+  mail.timezone = c.String(t, "timezone", "[mail]", false, mail.timezone);
+  Result<TimeZone> zone = TimeZone::Load(mail.timezone);
+  if (!zone.ok()) {
+    const toml::node* at = t.get("timezone");
+    c.Error(at ? at->source() : t.source(), zone.status().message());
+    return;
+  }
+  mail.zone = std::move(*zone);
+}
+
+// "nb" or "en" in `key` of `t`, else an error; `fallback` when absent.
+std::string ParseLanguage(Checker& c, const toml::table& t,
+                          std::string_view what, std::string fallback) {
+  std::string language = c.String(t, "language", what, false, fallback);
+  if (language != "nb" && language != "en") {
+    c.Error(t.get("language")->source(),
+            "unknown language '" + language + "' (expected \"nb\" or \"en\")");
+    return fallback;
+  }
+  return language;
+}
+
+// [mail] templates_dir and language. The templates themselves are loaded
+// by the daemon and `check` (mail::TemplateSet).
+void ParseTemplates(Checker& c, const toml::table& t, const Config& config,
+                    MailConfig& mail) {
+  mail.templates_dir = Resolve(
+      Base(config), c.String(t, "templates_dir", "[mail]", false, "templates"));
+  mail.templates_dir_set = t.contains("templates_dir");
+  mail.language = ParseLanguage(c, t, "[mail]", mail.language);
+}
+
 void ParseMail(Checker& c, const toml::table& root, Config& config) {
   const toml::node* node = root.get("mail");
   if (node == nullptr || !node->is_table()) {
@@ -274,7 +329,8 @@ void ParseMail(Checker& c, const toml::table& root, Config& config) {
   c.AllowOnly(t, "[mail]",
               {"transport", "from", "smtp_url", "starttls", "user",
                "password_file", "maildir", "message_id_domain", "retry_waits",
-               "timeout", "expire_after", "warn_after", "sent_log_retention"});
+               "timeout", "expire_after", "warn_after", "sent_log_retention",
+               "timezone", "templates_dir", "language"});
   MailConfig& mail = config.mail;
   mail.transport = c.String(t, "transport", "[mail]", true);
   mail.from = c.String(t, "from", "[mail]", true);
@@ -302,6 +358,8 @@ void ParseMail(Checker& c, const toml::table& root, Config& config) {
                                      : mail.from_address.substr(at + 1);
   }
   mail.message_id_domain = domain;
+  ParseTimeZone(c, t, mail);
+  ParseTemplates(c, t, config, mail);
   if (mail.transport == "smtp") {
     ParseSmtp(c, t, config, mail);
   } else if (mail.transport == "maildir") {
@@ -335,6 +393,68 @@ void ParseAdmin(Checker& c, const toml::table& root, Config& config) {
                                   std::chrono::seconds(60));
 }
 
+// "127.0.0.1:9464" or "[::1]:9464" into address and port; false when the
+// text is not of that shape.
+bool SplitListen(std::string_view text, std::string& address,
+                 std::uint16_t& port) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 == text.size()) {
+    return false;
+  }
+  std::string_view host = text.substr(0, colon);
+  std::string_view digits = text.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return false;  // IPv6 needs brackets.
+  }
+  unsigned value = 0;
+  auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size() || value == 0 ||
+      value > 65535) {
+    return false;
+  }
+  address = std::string(host);
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+void ParseMetrics(Checker& c, const toml::table& root, Config& config) {
+  const toml::node* node = root.get("metrics");
+  if (node == nullptr) return;
+  const toml::table* t = node->as_table();
+  if (t == nullptr) {
+    c.Error(node->source(), "'metrics' must be a table [metrics]");
+    return;
+  }
+  c.AllowOnly(*t, "[metrics]", {"listen"});
+  std::string listen = c.String(*t, "listen", "[metrics]", true);
+  if (listen.empty()) return;
+  const toml::source_region& at = t->get("listen")->source();
+  std::string address;
+  std::uint16_t port = 0;
+  boost::system::error_code ec;
+  boost::asio::ip::address ip;
+  if (SplitListen(listen, address, port)) {
+    ip = boost::asio::ip::make_address(address, ec);
+  }
+  if (address.empty() || ec) {
+    c.Error(at,
+            "'listen' must be an IP address and port, like "
+            "\"127.0.0.1:9464\" or \"[::1]:9464\"");
+    return;
+  }
+  if (!ip.is_loopback()) {
+    c.Error(at, "'listen' address " + address +
+                    " is not a loopback address: /metrics and /healthz are "
+                    "served to this machine only (127.0.0.1 or [::1])");
+    return;
+  }
+  config.metrics.address = address;
+  config.metrics.port = port;
+}
+
 std::optional<std::chrono::seconds> OptionalDuration(Checker& c,
                                                      const toml::table& t,
                                                      std::string_view key) {
@@ -353,6 +473,7 @@ void ResolveSourceTable(Checker& c, const toml::table& t, const Config& config,
   spec.poll_interval = s.poll_interval;
   spec.min_host_interval = OptionalDuration(c, t, "min_host_interval");
   spec.expected_period = OptionalDuration(c, t, "expected_period");
+  spec.silent_period = OptionalDuration(c, t, "silent_period");
   Result<SourcePlan> plan = ResolveSource(spec);
   if (!plan.ok()) {
     const toml::node* at = t.get("kind");
@@ -376,6 +497,7 @@ void ResolveSourceTable(Checker& c, const toml::table& t, const Config& config,
   s.host = plan->host;
   s.min_host_interval = plan->min_host_interval;
   s.expected_period = plan->expected_period;
+  s.silent_period = plan->silent_period;
   s.rewrite_eea_links = plan->rewrite_eea_links;
 }
 
@@ -384,7 +506,8 @@ void ParseSources(Checker& c, const toml::table& root, Config& config) {
   for (const toml::table* t : c.Tables(root, "source")) {
     c.AllowOnly(*t, "[[source]]",
                 {"name", "kind", "url", "feed", "myrss", "poll_interval",
-                 "min_host_interval", "expected_period"});
+                 "min_host_interval", "expected_period", "silent_period",
+                 "first_run", "flood_limit"});
     SourceConfig s;
     s.name = c.String(*t, "name", "[[source]]", true);
     s.kind = c.String(*t, "kind", "[[source]]", false, "rss");
@@ -397,6 +520,10 @@ void ParseSources(Checker& c, const toml::table& root, Config& config) {
     } else if (!s.name.empty() && !names.insert(s.name).second) {
       c.Error(t->get("name")->source(), "duplicate source '" + s.name + "'");
     }
+    s.first_run_alerts =
+        FirstRunAlerts(c, *t, "[[source]]", config.first_run_alerts);
+    s.flood_limit =
+        static_cast<int>(c.Integer(*t, "flood_limit", config.flood_limit, 1));
     ResolveSourceTable(c, *t, config, s);
     config.sources.push_back(std::move(s));
   }
@@ -405,10 +532,22 @@ void ParseSources(Checker& c, const toml::table& root, Config& config) {
   }
 }
 
+void ParseAgencyCadence(Checker& c, const toml::table& t, AgencyConfig& a) {
+  std::string text = c.String(t, "cadence", "[[agency]]", false, "immediate");
+  Result<Cadence> cadence = ParseCadence(text);
+  if (!cadence.ok()) {
+    c.Error(t.get("cadence")->source(),
+            "agency '" + a.id + "': " + cadence.status().message());
+    return;
+  }
+  a.cadence = *cadence;
+}
+
 void ParseAgencies(Checker& c, const toml::table& root, Config& config) {
   std::set<std::string> ids;
   for (const toml::table* t : c.Tables(root, "agency")) {
-    c.AllowOnly(*t, "[[agency]]", {"id", "name", "addresses"});
+    c.AllowOnly(*t, "[[agency]]",
+                {"id", "name", "addresses", "cadence", "language"});
     AgencyConfig a;
     a.id = c.String(*t, "id", "[[agency]]", true);
     a.name = c.String(*t, "name", "[[agency]]", true);
@@ -432,6 +571,10 @@ void ParseAgencies(Checker& c, const toml::table& root, Config& config) {
           c.Error((*array)[i].source(), "bad address: " + s.message());
         }
       }
+    }
+    ParseAgencyCadence(c, *t, a);
+    if (t->contains("language")) {
+      a.language = ParseLanguage(c, *t, "[[agency]]", "");
     }
     config.agencies.push_back(std::move(a));
   }
@@ -487,7 +630,7 @@ ConfigResult ParseConfig(const std::string& text,
   config.file = path;
   c.AllowOnly(root, "the top level",
               {"state_dir", "rules_dir", "contact", "fetch", "mail", "admin",
-               "source", "agency"});
+               "metrics", "source", "agency"});
   std::error_code ec;
   std::filesystem::path base =
       std::filesystem::absolute(path, ec).parent_path();
@@ -505,6 +648,7 @@ ConfigResult ParseConfig(const std::string& text,
   ParseFetch(c, root, config);
   ParseMail(c, root, config);
   ParseAdmin(c, root, config);
+  ParseMetrics(c, root, config);
   ParseSources(c, root, config);
   ParseAgencies(c, root, config);
   if (!c.HasErrors()) result.config = std::move(config);
@@ -525,6 +669,16 @@ ConfigResult LoadConfig(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return ParseConfig(text.str(), path);
+}
+
+Result<std::shared_ptr<const mail::TemplateSet>> LoadMailTemplates(
+    const MailConfig& mail) {
+  std::error_code ec;
+  if (!mail.templates_dir_set &&
+      !std::filesystem::exists(mail.templates_dir, ec)) {
+    return std::shared_ptr<const mail::TemplateSet>();
+  }
+  return mail::TemplateSet::Load(mail.templates_dir);
 }
 
 }  // namespace lexwatch::daemon

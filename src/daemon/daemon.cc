@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <csignal>
@@ -23,10 +24,19 @@
 namespace lexwatch::daemon {
 namespace {
 
-constexpr std::chrono::seconds kDispatchPeriod(30);
+// The dispatch timer is armed for the next thing due on the mail side;
+// this caps its sleep so a change made behind the daemon's back (`lexwatch
+// outbox retry`, a wall clock set forward) is seen within the hour.
+constexpr std::chrono::hours kMaxDispatchSleep(1);
+// Something already due (a backlog over kDispatchBatch, a retry wait of
+// "0s") waits at least this long, so a failing server is not hammered.
+constexpr std::chrono::seconds kMinDispatchSleep(1);
 constexpr int kDispatchBatch = 500;
 constexpr int kCellarPageSize = 500;
+constexpr int kCellarMaxPages = 40;
 constexpr char kNoticeSourceFailing[] = "source-failing";
+constexpr char kNoticeSourceSilent[] = "source-silent";
+constexpr char kNoticeSourceFlood[] = "source-flood";
 constexpr char kNoticeRulesRefused[] = "rules-refused";
 
 std::string FormatUtc(long long unix_seconds) {
@@ -69,11 +79,16 @@ std::string UserAgent(const Config& config) {
 Daemon::Daemon(Config config, DaemonOptions options)
     : config_(std::move(config)),
       options_(options),
+      clock_(options.clock != nullptr ? *options.clock : system_clock_),
       signals_(io_),
       dispatch_timer_(io_),
       watchdog_timer_(io_) {}
 
 Daemon::~Daemon() { mail_thread_.join(); }
+
+void Daemon::RequestStop() {
+  boost::asio::post(io_, [this]() { Stop(); });
+}
 
 int Daemon::Run() {
   if (Status s = Start(); !s.ok()) {
@@ -88,6 +103,9 @@ int Daemon::Run() {
         if (ec) return;
         if (signo == SIGHUP) {
           Reload();
+          // A refused reload's notice, and mail an administrator retried
+          // (`lexwatch outbox retry`), go out now.
+          RequestDispatch();
           signals_.async_wait(on_signal);
           return;
         }
@@ -109,8 +127,9 @@ int Daemon::Run() {
     ScheduleSource(run, when);
   }
   if (!options_.once) {
-    RequestDispatch();  // Deliver what an earlier run left queued.
-    ArmDispatchTimer();
+    // Deliver what an earlier run left queued and make the digests whose
+    // slots passed while it was down; this arms the dispatch timer.
+    RequestDispatch();
   }
   spdlog::info("lexwatch {} started: {} sources, {} rules, {} agencies",
                kVersion, sources_.size(), matcher_->rule_count(),
@@ -136,6 +155,7 @@ Status Daemon::Start() {
                          config_.mail.from, config_.mail.message_id_domain});
   if (Status s = LoadRules(); !s.ok()) return s;
   ingestor_ = std::make_unique<Ingestor>(config_, *store_, clock_);
+  if (Status s = LoadTemplates(); !s.ok()) return s;
 
   fetch::CurlGlobalInit();
   fetch::HttpClientOptions http_options;
@@ -177,6 +197,27 @@ Status Daemon::Start() {
       mail::AdminOptions{config_.admin.address, config_.admin.min_interval,
                          config_.mail.from, config_.mail.message_id_domain});
   dispatcher_->set_notifier(admin_notifier_.get());
+  digester_ = std::make_unique<Digester>(config_, *mail_store_, clock_);
+  digester_->set_templates(templates_);
+  return StartMetrics();
+}
+
+Status Daemon::LoadTemplates() {
+  Result<std::shared_ptr<const mail::TemplateSet>> loaded =
+      LoadMailTemplates(config_.mail);
+  if (!loaded.ok()) {
+    spdlog::error("mail templates have errors:\n{}", loaded.status().message());
+    return Status::InvalidArgument(
+        config_.mail.templates_dir.string(),
+        "mail templates have errors: " + loaded.status().message());
+  }
+  templates_ = *loaded;
+  ingestor_->set_templates(templates_);
+  // At start-up the digester is made later and takes them then.
+  if (digester_) digester_->set_templates(templates_);
+  spdlog::info("mail templates: {}", templates_
+                                         ? config_.mail.templates_dir.string()
+                                         : "built-in (no templates_dir)");
   return Status::Ok();
 }
 
@@ -205,6 +246,7 @@ Status Daemon::LoadRules() {
                                    "rule files have errors: " + first_error);
   }
   matcher_ = loaded.matcher;
+  metrics_.SetRulesLoaded(static_cast<int>(matcher_->rule_count()));
   RecordState("rules.count", std::to_string(matcher_->rule_count()), now);
   RecordState("rules.loaded_at", std::to_string(ToUnixSeconds(now)), now);
   RecordState("rules.error", "", now);
@@ -255,13 +297,19 @@ bool Daemon::WaitForHost(SourceRun& run) {
     ScheduleSource(run, it->second);
     return true;
   }
-  // The strictest interval of every source on this host applies to all.
+  host_free_at_[host] = now + HostGap(run);
+  return false;
+}
+
+// The strictest interval of every source on this host applies to all.
+std::chrono::seconds Daemon::HostGap(const SourceRun& run) const {
   std::chrono::seconds gap = run.config->min_host_interval;
   for (const SourceConfig& other : config_.sources) {
-    if (other.host == host) gap = std::max(gap, other.min_host_interval);
+    if (other.host == run.config->host) {
+      gap = std::max(gap, other.min_host_interval);
+    }
   }
-  host_free_at_[host] = now + gap;
-  return false;
+  return gap;
 }
 
 void Daemon::Poll(SourceRun& run) {
@@ -278,29 +326,65 @@ void Daemon::Poll(SourceRun& run) {
                   loaded.status().message());
     state.name = name;
   }
+  run.page = 0;
+  run.rows.clear();
+  run.more_pages = false;
+  run.brought_new = false;
+  // CELLAR: acts published since the last success, with an overlap so
+  // late-published acts and late metadata are caught again. Fixed for
+  // every page of this poll.
+  std::optional<TimePoint> since;
+  if (state.last_success) since = FromUnixSeconds(*state.last_success);
+  run.cellar_since = feed::CellarWatermark(since, clock_.Now());
+  run.in_flight = true;
+  Fetch(run, std::move(state));
+}
+
+fetch::HttpRequest Daemon::MakeRequest(const SourceRun& run,
+                                       const store::SourceState& state) const {
   fetch::HttpRequest request;
   request.url = run.config->url;
   if (run.config->format == "sparql") {
-    // CELLAR: acts published since the last success, with an overlap so
-    // late-published acts and late metadata are caught again.
-    std::optional<TimePoint> since;
-    if (state.last_success) since = FromUnixSeconds(*state.last_success);
     request.url = feed::CellarRequestUrl(
         run.config->url,
-        feed::BuildCellarQuery(feed::CellarWatermark(since, clock_.Now()),
-                               kCellarPageSize));
+        feed::BuildCellarQuery(run.cellar_since, kCellarPageSize,
+                               run.page * kCellarPageSize));
+    request.accept = feed::kSparqlResultsXml;
   } else {
     request.etag = state.etag;
     request.last_modified = state.last_modified;
   }
   request.timeout = config_.fetch_timeout;
   request.max_bytes = config_.max_bytes;
-  run.in_flight = true;
-  spdlog::debug("polling source={} url={}", name, request.url);
+  return request;
+}
+
+void Daemon::Fetch(SourceRun& run, store::SourceState state) {
+  fetch::HttpRequest request = MakeRequest(run, state);
+  spdlog::debug("polling source={} url={}", run.config->name, request.url);
   http_->Fetch(request, [this, &run, state = std::move(state)](
                             Result<fetch::HttpResponse> response) mutable {
-    run.in_flight = false;
     OnFetched(run, std::move(state), std::move(response));
+  });
+}
+
+void Daemon::FetchNextPage(SourceRun& run, store::SourceState state) {
+  // Pages are requests like any other: the host's interval holds between
+  // them too.
+  TimePoint now = clock_.Now();
+  TimePoint at = now;
+  if (auto it = host_free_at_.find(run.config->host);
+      it != host_free_at_.end()) {
+    at = std::max(at, it->second);
+  }
+  if (!run.config->host.empty())
+    host_free_at_[run.config->host] = at + HostGap(run);
+  run.timer->expires_after(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(at -
+                                                                      now));
+  run.timer->async_wait([this, &run, state = std::move(state)](
+                            const boost::system::error_code& ec) mutable {
+    if (!ec && !stopping_) Fetch(run, std::move(state));
   });
 }
 
@@ -312,6 +396,10 @@ void Daemon::OnFetched(SourceRun& run, store::SourceState state,
   if (response.ok()) {
     retry_after = response->retry_after;
     outcome = HandleResponse(run, *response, state);
+  }
+  if (outcome.ok() && run.more_pages) {
+    FetchNextPage(run, std::move(state));
+    return;
   }
   FinishPoll(run, state, outcome, retry_after);
 }
@@ -332,24 +420,121 @@ Status Daemon::HandleResponse(SourceRun& run,
     return Status::Unavailable(run.config->url,
                                "HTTP " + std::to_string(response.status));
   }
-  Result<std::vector<Item>> items =
-      run.config->format == "sparql"
-          ? feed::ParseSparqlResults(response.body, name)
-          : feed::ParseFeed(response.body, name,
-                            feed::ParseOptions{run.config->url});
+  Result<std::vector<Item>> items = ParseBody(run, response);
   if (!items.ok()) return items.status();
+  if (run.more_pages) return Status::Ok();  // Ingested with the last page.
   if (run.config->rewrite_eea_links) {
     for (Item& item : *items) item.link = RewriteEeaLink(item.link);
   }
-  Result<IngestStats> stats = ingestor_->Ingest(*items, *matcher_);
+  Result<IngestStats> stats = IngestPoll(run, *items, state);
   if (!stats.ok()) return stats.status();
   // Validators are stored only after the items: a crash in between means
   // the next poll fetches the feed again rather than skipping it.
   state.etag = response.etag;
   state.last_modified = response.last_modified;
   state.items_seen += stats->new_items;
+  metrics_.CountPoll(name, stats->items, stats->new_items, stats->matched);
   spdlog::info("source={} items={} new={} matched={} queued={}", name,
                stats->items, stats->new_items, stats->matched, stats->queued);
+  return Status::Ok();
+}
+
+Result<std::vector<Item>> Daemon::ParseBody(
+    SourceRun& run, const fetch::HttpResponse& response) {
+  const std::string& name = run.config->name;
+  if (run.config->format != "sparql") {
+    return feed::ParseFeed(response.body, name,
+                           feed::ParseOptions{run.config->url});
+  }
+  int rows = 0;
+  Result<std::vector<Item>> page =
+      feed::ParseSparqlResults(response.body, name, &rows);
+  if (!page.ok()) return page.status();
+  for (Item& item : *page) run.rows.push_back(std::move(item));
+  // A full page: there may be more. A server that ignores OFFSET would
+  // page for ever; the cap makes that a failure the admin hears about.
+  run.more_pages = rows >= kCellarPageSize;
+  if (run.more_pages && ++run.page >= kCellarMaxPages) {
+    run.more_pages = false;
+    return Status::Unavailable(
+        run.config->url, "more than " +
+                             std::to_string(kCellarMaxPages * kCellarPageSize) +
+                             " results in one poll; not ingested");
+  }
+  spdlog::debug("source={} page={} rows={}", name, run.page, rows);
+  if (run.more_pages) return std::vector<Item>();
+  return std::move(run.rows);
+}
+
+Result<IngestStats> Daemon::IngestPoll(SourceRun& run,
+                                       const std::vector<Item>& items,
+                                       const store::SourceState& state) {
+  const std::string& name = run.config->name;
+  std::vector<std::string> keys;
+  for (const Item& item : items) keys.push_back(item.Key());
+  Result<std::set<std::string>> held = store_->HeldKeys(keys);
+  if (!held.ok()) return held.status();
+  Result<std::set<std::string>> carried = store_->KeysSeenBy(name, keys);
+  if (!carried.ok()) return carried.status();
+  // Held items stay quiet (their archive row is refreshed); items new to
+  // the archive may be a first run's backlog or a flood; the rest are
+  // ingested as always (late metadata re-matches them).
+  std::vector<Item> quiet, fresh, known;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!carried->count(keys[i])) run.brought_new = true;
+    Result<bool> archived = store_->HasItem(keys[i]);
+    if (!archived.ok()) return archived.status();
+    if (held->count(keys[i])) {
+      quiet.push_back(items[i]);
+    } else {
+      (*archived ? known : fresh).push_back(items[i]);
+    }
+  }
+  if (Status s = HoldAll(quiet, store::kHeldRecorded); !s.ok()) return s;
+  IngestStats extra;
+  extra.items = static_cast<int>(quiet.size());
+  if (!state.last_success && !run.config->first_run_alerts) {
+    if (Status s = HoldAll(fresh, store::kHeldRecorded); !s.ok()) return s;
+    spdlog::info(
+        "source={} first poll: recorded {} new items without alerting "
+        "(first_run = \"record\")",
+        name, fresh.size());
+    extra.items += static_cast<int>(fresh.size());
+    extra.new_items = static_cast<int>(fresh.size());
+    fresh.clear();
+  }
+  std::vector<Item> flood;
+  for (Item& item : fresh) {
+    bool matched = !matcher_->Match(item).empty();
+    (matched ? flood : known).push_back(std::move(item));
+  }
+  if (static_cast<int>(flood.size()) > run.config->flood_limit) {
+    if (Status s = HoldAll(flood, store::kHeldFlood); !s.ok()) return s;
+    spdlog::warn(
+        "source={} flood: {} new matches in one poll (flood_limit {}), "
+        "held without alerting until `lexwatch release {}`",
+        name, flood.size(), run.config->flood_limit, name);
+    extra.items += static_cast<int>(flood.size());
+    extra.new_items += static_cast<int>(flood.size());
+    extra.matched += static_cast<int>(flood.size());
+    TellAdminAboutFlood(run, flood.size());
+  } else {
+    for (Item& item : flood) known.push_back(std::move(item));
+  }
+  Result<IngestStats> stats = ingestor_->Ingest(known, *matcher_);
+  if (!stats.ok()) return stats;
+  stats->items += extra.items;
+  stats->new_items += extra.new_items;
+  stats->matched += extra.matched;
+  return stats;
+}
+
+Status Daemon::HoldAll(const std::vector<Item>& items, const char* kind) {
+  // An item held already keeps its hold: HoldItem only refreshes it.
+  TimePoint now = clock_.Now();
+  for (const Item& item : items) {
+    if (Status s = store_->HoldItem(item, kind, now); !s.ok()) return s;
+  }
   return Status::Ok();
 }
 
@@ -357,14 +542,21 @@ void Daemon::FinishPoll(SourceRun& run, store::SourceState& state,
                         const Status& outcome,
                         std::optional<std::chrono::seconds> retry_after) {
   TimePoint now = clock_.Now();
+  run.in_flight = false;
+  run.rows.clear();
   TellAdminAboutSource(run, state, outcome, now);
   if (outcome.ok()) {
+    TellAdminAboutSilence(run, state, now);
     state.last_success = ToUnixSeconds(now);
     state.last_error.clear();
     state.consecutive_failures = 0;
+    state.failing_since.reset();
+    metrics_.SetLastSuccess(run.config->name, *state.last_success);
   } else {
     state.last_error = outcome.message();
     ++state.consecutive_failures;
+    if (!state.failing_since) state.failing_since = ToUnixSeconds(now);
+    metrics_.CountPollFailure(run.config->name);
   }
   TimePoint next = NextPollTime(now, run.config->poll_interval,
                                 state.consecutive_failures, retry_after);
@@ -397,18 +589,19 @@ void Daemon::TellAdminAboutSource(const SourceRun& run,
   const std::string& name = run.config->name;
   bool was_failing = before.consecutive_failures > 0;
   if (outcome.ok()) {
-    first_failure_.erase(name);
     if (!was_failing) return;
     // Told once when it broke, told once when it recovers.
-    Notify(kNoticeSourceFailing, name, "", "");
+    Recovered(kNoticeSourceFailing, name, "Kilden " + name + " virker igjen",
+              "Kilden " + name + " svarer igjen. Ingenting å gjøre.\n");
     return;
   }
   // Failing for longer than the source's expected period, counted from the
-  // last success, or from the first failure this run saw when it never
-  // succeeded.
-  auto first = first_failure_.try_emplace(name, ToUnixSeconds(now)).first;
-  long long since = before.last_success.value_or(first->second);
+  // last success, or from the first failure (kept in the database, so a
+  // restart does not reset it) when it never succeeded.
+  long long since = before.last_success.value_or(
+      before.failing_since.value_or(ToUnixSeconds(now)));
   if (ToUnixSeconds(now) - since < run.config->expected_period.count()) return;
+  if (NoticeOpen(kNoticeSourceFailing, name)) return;  // Told already.
   Notify(kNoticeSourceFailing, name,
          "Kilden " + name + " har feilet siden " + FormatUtc(since),
          "lexwatch har ikke klart å hente kilden " + name + " (" +
@@ -419,31 +612,82 @@ void Daemon::TellAdminAboutSource(const SourceRun& run,
              "tilstanden.\n");
 }
 
-// Records an admin notice on this thread's store, or with an empty subject
-// ends the (kind, key) window and records a recovery note when one was
-// open. Failures are logged.
-void Daemon::Notify(const std::string& kind, const std::string& key,
-                    const std::string& subject, const std::string& body) {
-  if (!io_admin_) return;
-  if (subject.empty()) {
-    Result<std::map<std::string, std::string>> states = store_->GetStates();
-    std::string flag = "notice-open." + kind + "." + key;
-    if (states.ok() && states->count(flag) && !(*states)[flag].empty()) {
-      (void)io_admin_->Resolve(kind, key);
-      RecordState(flag, "", clock_.Now());
-      Result<bool> r = io_admin_->Notify(
-          kind + "-recovered", key, "Kilden " + key + " virker igjen",
-          "Kilden " + key + " svarer igjen. Ingenting å gjøre.\n");
-      if (!r.ok()) spdlog::error("admin notice: {}", r.status().message());
+void Daemon::TellAdminAboutSilence(const SourceRun& run,
+                                   store::SourceState& state, TimePoint now) {
+  const std::string& name = run.config->name;
+  const long long t = ToUnixSeconds(now);
+  if (run.brought_new || !state.last_new_item) {
+    // Watched from its first success; news ends a silence.
+    state.last_new_item = t;
+    if (run.brought_new) {
+      Recovered(kNoticeSourceSilent, name,
+                "Kilden " + name + " har nye saker igjen",
+                "Kilden " + name +
+                    " har igjen gitt saker lexwatch ikke hadde sett. "
+                    "Ingenting å gjøre.\n");
     }
     return;
   }
+  const long long since = *state.last_new_item;
+  if (t - since < run.config->silent_period.count()) return;
+  if (NoticeOpen(kNoticeSourceSilent, name)) return;  // Told already.
+  Notify(
+      kNoticeSourceSilent, name,
+      "Kilden " + name + " har ikke gitt nye saker siden " + FormatUtc(since),
+      "Kilden " + name + " (" + run.config->url +
+          ") svarer, men har ikke gitt noen ny sak siden " + FormatUtc(since) +
+          ".\n\nDet kan være stille tider, men adressen kan også ha "
+          "endret seg, eller kilden kan vise en tom eller gammel liste. "
+          "Sjekk kilden i en nettleser; `lexwatch status` viser "
+          "tilstanden. Du får ett nytt varsel når kilden gir nye saker "
+          "igjen.\n");
+}
+
+void Daemon::TellAdminAboutFlood(const SourceRun& run, std::size_t held) {
+  const std::string& name = run.config->name;
+  const std::string count = std::to_string(held);
+  Notify(kNoticeSourceFlood, name,
+         "Kilden " + name + ": " + count + " nye treff holdt tilbake",
+         "Kilden " + name + " ga " + count +
+             " nye saker som traff reglene i én henting, mer enn grensen "
+             "flood_limit = " +
+             std::to_string(run.config->flood_limit) +
+             ". Det tyder på en feil hos kilden eller i reglene, så "
+             "lexwatch har lagret sakene uten å varsle etatene.\n\n"
+             "Se gjennom reglene (`lexwatch backtest`). Når alt er i "
+             "orden, send varslene med\n\n  lexwatch release " +
+             name +
+             "\n\nsom matcher sakene mot reglene som gjelder da. "
+             "`lexwatch status` viser hvor mange som holdes tilbake.\n");
+}
+
+// Records an admin notice on this thread's store and marks (kind, key)
+// open until Recovered. Failures are logged.
+void Daemon::Notify(const std::string& kind, const std::string& key,
+                    const std::string& subject, const std::string& body) {
+  if (!io_admin_) return;
   Result<bool> r = io_admin_->Notify(kind, key, subject, body);
   if (!r.ok()) {
     spdlog::error("admin notice: {}", r.status().message());
     return;
   }
   RecordState("notice-open." + kind + "." + key, "1", clock_.Now());
+}
+
+bool Daemon::NoticeOpen(const std::string& kind, const std::string& key) {
+  Result<std::map<std::string, std::string>> states = store_->GetStates();
+  if (!states.ok()) return false;
+  auto it = states->find("notice-open." + kind + "." + key);
+  return it != states->end() && !it->second.empty();
+}
+
+void Daemon::Recovered(const std::string& kind, const std::string& key,
+                       const std::string& subject, const std::string& body) {
+  if (!io_admin_ || !NoticeOpen(kind, key)) return;
+  (void)io_admin_->Resolve(kind, key);
+  RecordState("notice-open." + kind + "." + key, "", clock_.Now());
+  Result<bool> r = io_admin_->Notify(kind + "-recovered", key, subject, body);
+  if (!r.ok()) spdlog::error("admin notice: {}", r.status().message());
 }
 
 void Daemon::RequestDispatch() {
@@ -454,13 +698,43 @@ void Daemon::RequestDispatch() {
   dispatch_running_ = true;
   auto guard = boost::asio::make_work_guard(io_);
   boost::asio::post(mail_thread_, [this, guard]() {
+    bool digests_ok = MakeDueDigests();
     Result<mail::DispatchStats> stats = dispatcher_->RunDue(kDispatchBatch);
-    boost::asio::post(io_, [this, stats, guard]() { OnDispatched(stats); });
+    if (stats.ok()) metrics_.CountMail(*stats);
+    std::optional<TimePoint> next = NextMailWake();
+    boost::asio::post(io_, [this, stats, digests_ok, next, guard]() {
+      OnDispatched(stats, digests_ok, next);
+    });
   });
 }
 
-void Daemon::OnDispatched(Result<mail::DispatchStats> stats) {
+bool Daemon::MakeDueDigests() {
+  Result<DigestStats> digests = digester_->RunDue();
+  if (!digests.ok()) {
+    spdlog::error("digests: {}", digests.status().message());
+    return false;
+  }
+  return true;
+}
+
+std::optional<TimePoint> Daemon::NextMailWake() {
+  std::optional<TimePoint> next;
+  Result<std::optional<TimePoint>> mail = dispatcher_->NextWake();
+  Result<std::optional<TimePoint>> digest = digester_->NextDue();
+  for (const auto* r : {&mail, &digest}) {
+    if (!r->ok()) {
+      spdlog::error("next dispatch: {}", r->status().message());
+    } else if (**r && (!next || ***r < *next)) {
+      next = **r;
+    }
+  }
+  return next;
+}
+
+void Daemon::OnDispatched(Result<mail::DispatchStats> stats, bool digests_ok,
+                          std::optional<TimePoint> next_wake) {
   dispatch_running_ = false;
+  if (!digests_ok) exit_code_ = 3;
   if (!stats.ok()) {
     spdlog::error("outbox: {}", stats.status().message());
     exit_code_ = 3;
@@ -476,24 +750,36 @@ void Daemon::OnDispatched(Result<mail::DispatchStats> stats) {
     Stop();
     return;
   }
-  if (dispatch_again_ && !stopping_) {
+  if (stopping_) return;
+  if (dispatch_again_) {
     dispatch_again_ = false;
-    RequestDispatch();
+    RequestDispatch();  // Arms the timer when it is done.
+    return;
   }
+  ArmDispatchTimer(next_wake);
 }
 
-void Daemon::ArmDispatchTimer() {
-  dispatch_timer_.expires_after(kDispatchPeriod);
+void Daemon::ArmDispatchTimer(std::optional<TimePoint> when) {
+  auto delay = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      when ? *when - clock_.Now() : kMaxDispatchSleep);
+  delay = std::clamp<std::chrono::steady_clock::duration>(
+      delay, kMinDispatchSleep, kMaxDispatchSleep);
+  spdlog::debug(
+      "next dispatch in {}s",
+      std::chrono::duration_cast<std::chrono::seconds>(delay).count());
+  dispatch_timer_.expires_after(delay);
   dispatch_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
     RequestDispatch();
-    ArmDispatchTimer();
   });
 }
 
 void Daemon::Reload() {
   spdlog::info("SIGHUP: reloading rules from {}", config_.rules_dir.string());
   (void)notifier_.Reloading();
+  if (Status s = LoadTemplates(); !s.ok()) {
+    spdlog::error("the previous mail templates stay in force");
+  }
   std::shared_ptr<const rules::Matcher> previous = matcher_;
   if (Status s = LoadRules(); !s.ok()) {
     matcher_ = previous;
@@ -558,6 +844,7 @@ void Daemon::Stop() {
   boost::system::error_code ignored;
   signals_.cancel(ignored);
   dispatch_timer_.cancel();
+  if (metrics_server_) metrics_server_->Stop();
   for (auto& [name, run] : sources_) run.timer->cancel();
   // Dropping the client cancels transfers in flight; their callbacks do not
   // run, and nothing was recorded for them, so the next start polls again.

@@ -10,11 +10,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
 #include "daemon/config.h"
+#include "daemon/digester.h"
+#include "daemon/env_clock.h"
 #include "daemon/ingest.h"
+#include "daemon/metrics.h"
+#include "daemon/metrics_server.h"
 #include "daemon/sd_notify.h"
 #include "fetch/http_client.h"
 #include "mail/admin_notifier.h"
@@ -27,6 +32,9 @@ namespace lexwatch::daemon {
 
 struct DaemonOptions {
   bool once = false;  // One full cycle, then return.
+  // Tests: the wall clock to use instead of the system's. Must be
+  // thread-safe and outlive the Daemon.
+  const Clock* clock = nullptr;
 };
 
 // The service: polls every source on its own timer, ingests what arrives,
@@ -44,15 +52,29 @@ class Daemon {
   // config, 3 runtime failure (database, mail set-up).
   int Run();
 
+  // Asks a running Run() to stop as on SIGTERM. Thread-safe.
+  void RequestStop();
+
  private:
   struct SourceRun {
     const SourceConfig* config = nullptr;
     std::unique_ptr<boost::asio::steady_timer> timer;
-    bool in_flight = false;
+    bool in_flight = false;  // From Poll to FinishPoll, pages included.
+    // CELLAR paging within one poll: the page being fetched, the rows of
+    // the pages before it, where the query starts, whether more may come.
+    int page = 0;
+    std::vector<Item> rows;
+    TimePoint cellar_since;
+    bool more_pages = false;
+    // This poll brought an item the source never carried before.
+    bool brought_new = false;
   };
 
   Status Start();
   Status LoadRules();
+  // Loads [mail] templates_dir into templates_ and the ingestor; on error
+  // the previous set stays.
+  Status LoadTemplates();
   // Writes a value `status` shows; a failure is logged, not fatal.
   void RecordState(const std::string& key, const std::string& value,
                    TimePoint now);
@@ -62,11 +84,28 @@ class Daemon {
   // Per-host politeness: true when `run` was rescheduled because its host
   // was asked too recently.
   bool WaitForHost(SourceRun& run);
-  // `state` is the source's state as Poll read it.
+  std::chrono::seconds HostGap(const SourceRun& run) const;
+  fetch::HttpRequest MakeRequest(const SourceRun& run,
+                                 const store::SourceState& state) const;
+  // Starts the transfer of run.page; `state` is the source's state as Poll
+  // read it, carried to FinishPoll.
+  void Fetch(SourceRun& run, store::SourceState state);
+  // CELLAR: fetches the next page once the host may be asked again.
+  void FetchNextPage(SourceRun& run, store::SourceState state);
   void OnFetched(SourceRun& run, store::SourceState state,
                  Result<fetch::HttpResponse> response);
   Status HandleResponse(SourceRun& run, const fetch::HttpResponse& response,
                         store::SourceState& state);
+  // Rows of a page; every page's rows once the last page is in.
+  Result<std::vector<Item>> ParseBody(SourceRun& run,
+                                      const fetch::HttpResponse& response);
+  // Archives without alerting what must not alert (a new source's first
+  // items, a flood, items held before), ingests the rest.
+  Result<IngestStats> IngestPoll(SourceRun& run, const std::vector<Item>& items,
+                                 const store::SourceState& state);
+  // Holds `items` of `kind` (store::kHeldFlood or kHeldRecorded).
+  Status HoldAll(const std::vector<Item>& items, const char* kind);
+  void TellAdminAboutFlood(const SourceRun& run, std::size_t held);
   void FinishPoll(SourceRun& run, store::SourceState& state,
                   const Status& outcome,
                   std::optional<std::chrono::seconds> retry_after);
@@ -74,11 +113,29 @@ class Daemon {
   void TellAdminAboutSource(const SourceRun& run,
                             const store::SourceState& before,
                             const Status& outcome, TimePoint now);
+  // After a success: told once when the source stays silent past its
+  // silent_period, once when items come again. Updates last_new_item.
+  void TellAdminAboutSilence(const SourceRun& run, store::SourceState& state,
+                             TimePoint now);
   void Notify(const std::string& kind, const std::string& key,
               const std::string& subject, const std::string& body);
+  // True while a notice of (kind, key) waits for its recovery note.
+  bool NoticeOpen(const std::string& kind, const std::string& key);
+  // Ends an open (kind, key) notice with a recovery note; nothing when none
+  // is open.
+  void Recovered(const std::string& kind, const std::string& key,
+                 const std::string& subject, const std::string& body);
   void RequestDispatch();
-  void OnDispatched(Result<mail::DispatchStats> stats);
-  void ArmDispatchTimer();
+  // On the mail thread, before and after RunDue: makes the digests due
+  // (false on a database failure), and finds when the mail side next has
+  // work (digest slot, retry, expiry or warning, notice, held probe).
+  bool MakeDueDigests();
+  std::optional<TimePoint> NextMailWake();
+  void OnDispatched(Result<mail::DispatchStats> stats, bool digests_ok,
+                    std::optional<TimePoint> next_wake);
+  // Sleeps until `when` (at most kMaxDispatchSleep; nullopt: that long),
+  // then dispatches. No periodic wake-ups: RequestDispatch covers new mail.
+  void ArmDispatchTimer(std::optional<TimePoint> when);
   void Reload();
   void Stop();
   // systemd: WATCHDOG=1 every half interval from the event loop, so a
@@ -86,10 +143,16 @@ class Daemon {
   void ArmWatchdog();
   void UpdateStatus();
   std::string StatusLine();
+  // [metrics]: starts the listener (daemon mode only) and registers the
+  // sources; in daemon_metrics.cc.
+  Status StartMetrics();
+  std::string MetricsText();
+  HealthReport CheckHealth();
 
   Config config_;
   DaemonOptions options_;
-  SystemClock clock_;
+  EnvClock system_clock_;  // LEXWATCH_FAKE_NOW: e2e tests only.
+  const Clock& clock_;     // options_.clock, else system_clock_.
   SdNotifier notifier_ = SdNotifier::FromEnvironment();
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
@@ -97,6 +160,7 @@ class Daemon {
   std::unique_ptr<mail::AdminNotifier> io_admin_;  // Over store_.
   std::shared_ptr<const rules::Matcher> matcher_;
   std::unique_ptr<Ingestor> ingestor_;
+  std::shared_ptr<const mail::TemplateSet> templates_;
   std::unique_ptr<fetch::HttpClient> http_;
   std::map<std::string, SourceRun> sources_;
   // The mail side runs on its own thread with its own database connection:
@@ -105,13 +169,15 @@ class Daemon {
   std::unique_ptr<store::Store> mail_store_;
   std::unique_ptr<mail::MailTransport> transport_;
   std::unique_ptr<mail::Dispatcher> dispatcher_;
+  std::unique_ptr<Digester> digester_;  // Over mail_store_.
   // Admin notices from the mail side; uses mail_store_, so destroyed first.
   std::unique_ptr<mail::AdminNotifier> admin_notifier_;
   boost::asio::steady_timer dispatch_timer_;
   boost::asio::steady_timer watchdog_timer_;
-  std::map<std::string, bool> source_ok_;  // Outcome of each last poll.
+  Metrics metrics_;  // Thread-safe: the mail thread counts deliveries.
+  std::unique_ptr<MetricsServer> metrics_server_;  // Null when off.
+  std::map<std::string, bool> source_ok_;          // Outcome of each last poll.
   std::map<std::string, TimePoint> host_free_at_;
-  std::map<std::string, long long> first_failure_;  // Unix seconds.
   bool dispatch_running_ = false;
   bool dispatch_again_ = false;
   int polls_pending_ = 0;  // --once: sources not yet finished.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "daemon/digest_codec.h"
 #include "mail/message.h"
 
 namespace lexwatch::daemon {
@@ -42,25 +43,46 @@ Status Ingestor::IngestOne(const Item& item, const rules::Matcher& matcher,
   if (!reasons.empty()) ++stats.matched;
   std::set<std::string> already;
   if (!reasons.empty()) {
-    Result<std::set<std::string>> alerted = store_.AlertedAgencies(key);
+    Result<std::set<std::string>> alerted = AlertedAgencies(key);
     if (!alerted.ok()) return alerted.status();
     already = std::move(*alerted);
   }
-  std::vector<store::NewAlert> alerts = RenderAlerts(item, reasons, already);
-  Result<int> inserted = store_.SaveItem(item, alerts, clock_.Now());
-  if (!inserted.ok()) return inserted.status();
-  stats.queued += *inserted;
-  for (const store::NewAlert& a : alerts) {
+  Routed routed = Route(item, reasons, already);
+  Result<store::SaveCounts> saved =
+      store_.SaveItem(item, routed.alerts, routed.pending, clock_.Now());
+  if (!saved.ok()) return saved.status();
+  stats.queued += saved->queued;
+  stats.pending += saved->pending;
+  for (const store::NewAlert& a : routed.alerts) {
     spdlog::info(
         "queued source={} item={} agency={} message_id={} reasons=\"{}\"",
         item.source, key, a.agency_id, a.message_id, a.reasons);
   }
+  for (const store::PendingEntry& p : routed.pending) {
+    spdlog::info("digest source={} item={} agency={} reasons=\"{}\"",
+                 item.source, key, p.agency_id, p.summary);
+  }
   return Status::Ok();
 }
 
-std::vector<store::NewAlert> Ingestor::RenderAlerts(
-    const Item& item, const std::vector<rules::MatchReason>& reasons,
-    const std::set<std::string>& already_alerted) {
+// An act an agency has in a digest counts as alerted, like an outbox row;
+// one still waiting for the digest does not, so an urgent match can take
+// it out and send it at once.
+Result<std::set<std::string>> Ingestor::AlertedAgencies(
+    const std::string& key) {
+  Result<std::set<std::string>> alerted = store_.AlertedAgencies(key);
+  if (!alerted.ok()) return alerted.status();
+  Result<std::map<std::string, bool>> digests = store_.DigestStates(key);
+  if (!digests.ok()) return digests.status();
+  for (const auto& [agency, in_digest] : *digests) {
+    if (in_digest) alerted->insert(agency);
+  }
+  return alerted;
+}
+
+Ingestor::Routed Ingestor::Route(const Item& item,
+                                 const std::vector<rules::MatchReason>& reasons,
+                                 const std::set<std::string>& already_alerted) {
   // Group the reasons by agency so each agency gets one message naming
   // every rule that brought it the act.
   std::map<std::string, std::vector<rules::MatchReason>> by_agency;
@@ -69,28 +91,46 @@ std::vector<store::NewAlert> Ingestor::RenderAlerts(
       if (already_alerted.count(agency) == 0) by_agency[agency].push_back(r);
     }
   }
-  std::vector<store::NewAlert> alerts;
-  const std::string key = item.Key();
+  Routed routed;
   for (auto& [agency_id, agency_reasons] : by_agency) {
     const AgencyConfig* agency = config_.FindAgency(agency_id);
     if (agency == nullptr) continue;  // CompileRules rejects unknown ids.
-    mail::AlertInput input;
-    input.item = item;
-    input.reasons = agency_reasons;
-    input.agency_id = agency->id;
-    input.agency_name = agency->name;
-    input.to = agency->addresses;
-    input.from = config_.mail.from;
-    input.date = clock_.Now();
-    input.contact = config_.contact;
-    input.message_id =
-        mail::MakeMessageId(key, agency->id, config_.mail.message_id_domain);
-    mail::RenderedMessage m = mail::RenderAlert(input);
-    alerts.push_back(store::NewAlert{agency->id, agency->addresses,
-                                     m.message_id, std::move(m.bytes),
-                                     SummariseReasons(agency_reasons)});
+    bool urgent = std::any_of(
+        agency_reasons.begin(), agency_reasons.end(),
+        [](const rules::MatchReason& r) { return r.priority == "urgent"; });
+    if (!agency->cadence.digest() || urgent) {
+      routed.alerts.push_back(RenderAlert(item, *agency, agency_reasons));
+      continue;
+    }
+    store::PendingEntry entry;
+    entry.agency_id = agency->id;
+    entry.entry = EncodeDigestEntry(item, agency_reasons);
+    entry.summary = SummariseReasons(agency_reasons);
+    routed.pending.push_back(std::move(entry));
   }
-  return alerts;
+  return routed;
+}
+
+store::NewAlert Ingestor::RenderAlert(
+    const Item& item, const AgencyConfig& agency,
+    const std::vector<rules::MatchReason>& reasons) {
+  mail::AlertInput input;
+  input.item = item;
+  input.reasons = reasons;
+  input.agency_id = agency.id;
+  input.agency_name = agency.name;
+  input.to = agency.addresses;
+  input.from = config_.mail.from;
+  input.date = clock_.Now();
+  input.contact = config_.contact;
+  input.language =
+      agency.language.empty() ? config_.mail.language : agency.language;
+  input.templates = templates_.get();
+  input.message_id = mail::MakeMessageId(item.Key(), agency.id,
+                                         config_.mail.message_id_domain);
+  mail::RenderedMessage m = mail::RenderAlert(input);
+  return store::NewAlert{agency.id, agency.addresses, m.message_id,
+                         std::move(m.bytes), SummariseReasons(reasons)};
 }
 
 }  // namespace lexwatch::daemon

@@ -7,6 +7,7 @@
 #include "core/item.h"
 #include "core/result.h"
 #include "daemon/config.h"
+#include "mail/template_set.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
 
@@ -17,12 +18,18 @@ struct IngestStats {
   int new_items = 0;  // Not in the archive before.
   int matched = 0;    // Items that matched at least one rule.
   int queued = 0;     // Outbox rows written.
+  int pending = 0;    // Entries added to (or refreshed in) agencies' digests.
 };
 
 // Records parsed items and queues one alert per matched agency that has not
 // been alerted about the act yet: match, render (fixed Message-ID and Date)
-// and write item and outbox rows in one transaction per item. Call on the
-// thread that owns `store`.
+// and write item and outbox rows in one transaction per item. An agency
+// with a daily or weekly cadence gets the act in its next digest instead
+// (see Digester), unless one of its reasons is urgent: then it is alerted at
+// once as before, and an entry already waiting in its digest is taken out,
+// so the act reaches it exactly once either way. An agency that has the act
+// in a digest already is not alerted again. Call on the thread that owns
+// `store`.
 class Ingestor {
  public:
   Ingestor(const Config& config, store::Store& store, const Clock& clock)
@@ -32,16 +39,30 @@ class Ingestor {
   Result<IngestStats> Ingest(const std::vector<Item>& items,
                              const rules::Matcher& matcher);
 
+  // The mail templates alerts are rendered with (null: the built-in ones).
+  void set_templates(std::shared_ptr<const mail::TemplateSet> templates) {
+    templates_ = std::move(templates);
+  }
+
  private:
   Status IngestOne(const Item& item, const rules::Matcher& matcher,
                    IngestStats& stats);
-  std::vector<store::NewAlert> RenderAlerts(
-      const Item& item, const std::vector<rules::MatchReason>& reasons,
-      const std::set<std::string>& already_alerted);
+  Result<std::set<std::string>> AlertedAgencies(const std::string& key);
+  struct Routed {
+    std::vector<store::NewAlert> alerts;
+    std::vector<store::PendingEntry> pending;
+  };
+  // The agencies not yet alerted about `item`: a rendered alert for each
+  // that hears at once, a digest entry for the others.
+  Routed Route(const Item& item, const std::vector<rules::MatchReason>& reasons,
+               const std::set<std::string>& already_alerted);
+  store::NewAlert RenderAlert(const Item& item, const AgencyConfig& agency,
+                              const std::vector<rules::MatchReason>& reasons);
 
   const Config& config_;
   store::Store& store_;
   const Clock& clock_;
+  std::shared_ptr<const mail::TemplateSet> templates_;
 };
 
 // "rule-id [topic]: term, term; rule-id [topic]: term" for logs and the

@@ -185,6 +185,8 @@ Result<SourcePlan> ResolveSource(const PresetSpec& spec) {
   seconds period = 2 * spec.poll_interval;
   if (IsIrregular(spec)) period = std::max<seconds>(period, hours(24));
   plan->expected_period = spec.expected_period.value_or(period);
+  plan->silent_period = spec.silent_period.value_or(
+      std::max<seconds>(plan->expected_period, hours(96)));
   return plan;
 }
 

@@ -26,6 +26,7 @@ struct PresetSpec {
   // Overrides of the defaults below, when configured.
   std::optional<std::chrono::seconds> min_host_interval;
   std::optional<std::chrono::seconds> expected_period;
+  std::optional<std::chrono::seconds> silent_period;
 };
 
 // What the daemon fetches for one source, and how politely.
@@ -36,10 +37,14 @@ struct SourcePlan {
   // Minimum time between two requests to `host`, from any source: 10 s for
   // eur-lex.europa.eu (its robots.txt Crawl-delay), 1 s otherwise.
   std::chrono::seconds min_host_interval;
-  // Failing or silent longer than this and the admin is told: twice the
-  // poll interval, at least a day for Commission proposals and EEA news,
-  // which come irregularly.
+  // Failing longer than this and the admin is told: twice the poll
+  // interval, at least a day for Commission proposals and EEA news, which
+  // come irregularly.
   std::chrono::seconds expected_period;
+  // Answering but bringing no new item longer than this and the admin is
+  // told: at least the expected period and at least four days (the Official
+  // Journal appears on working days only, and a holiday weekend is long).
+  std::chrono::seconds silent_period;
   // Item links of the EEA feeds may name an internal host: pass them
   // through RewriteEeaLink.
   bool rewrite_eea_links = false;

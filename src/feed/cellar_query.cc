@@ -59,21 +59,24 @@ constexpr std::string_view kQueryTail = R"("^^xsd:date)
   }
 }
 GROUP BY ?work ?celex ?date ?type ?eli ?eea ?title
-ORDER BY ?date ?celex
+ORDER BY ?date ?celex ?work
 LIMIT )";
 
 }  // namespace
 
-std::string BuildCellarQuery(TimePoint since, int limit) {
-  return std::string(kQueryHead) + UtcDay(since) + std::string(kQueryTail) +
-         std::to_string(std::max(limit, 1)) + "\n";
+std::string BuildCellarQuery(TimePoint since, int limit, int offset) {
+  std::string query = std::string(kQueryHead) + UtcDay(since) +
+                      std::string(kQueryTail) +
+                      std::to_string(std::max(limit, 1)) + "\n";
+  if (offset > 0) query += "OFFSET " + std::to_string(offset) + "\n";
+  return query;
 }
 
 std::string CellarRequestUrl(std::string_view endpoint,
                              std::string_view query) {
   const char joiner = endpoint.find('?') == std::string_view::npos ? '?' : '&';
   return std::string(endpoint) + joiner + "query=" + PercentEncode(query) +
-         "&format=" + PercentEncode("application/sparql-results+xml");
+         "&format=" + PercentEncode(kSparqlResultsXml);
 }
 
 TimePoint CellarWatermark(std::optional<TimePoint> last_success, TimePoint now,

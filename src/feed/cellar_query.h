@@ -17,11 +17,15 @@ inline constexpr std::string_view kCellarEndpoint =
 // the UTC calendar day of `since`: work, CELEX, date, resource type, ELI,
 // EEA-relevance flag, English title and English EuroVoc labels joined by
 // " | " (the bindings ParseSparqlResults reads), corrigenda excluded,
-// ordered by date and CELEX, at most `limit` rows (at least 1). Only the
-// ELI, EEA flag, title and EuroVoc parts are OPTIONAL: CELLAR refuses
-// expensive queries. When a full page comes back the caller asks again from
-// the last date seen (acts of that day come again; the store dedupes).
-std::string BuildCellarQuery(TimePoint since, int limit);
+// in a total order (date, CELEX, work), at most `limit` rows (at least 1)
+// after skipping `offset` (ignored when not positive). Only the ELI, EEA
+// flag, title and EuroVoc parts are OPTIONAL: CELLAR refuses expensive
+// queries. A full page means there may be more: ask again with `offset`
+// grown by `limit` until a short page comes back.
+std::string BuildCellarQuery(TimePoint since, int limit, int offset = 0);
+
+// The Accept header of a CELLAR request.
+inline constexpr char kSparqlResultsXml[] = "application/sparql-results+xml";
 
 // The GET URL for `query` at `endpoint` ("...?query=<encoded>&format=...");
 // `format` asks for SPARQL XML results even when the Accept header is not

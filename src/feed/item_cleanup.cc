@@ -358,7 +358,11 @@ void ApplyEurlex(Item* item) {
 FeedContext MakeFeedContext(const RawFeed& feed, std::string_view url) {
   FeedContext context;
   const std::string_view page = TrimSpaces(feed.link);
-  if (IsHttpUrl(page) && !IsInternalHost(HostOf(page))) {
+  // The origin is pasted onto links after they were sanitised, so it must
+  // be clean itself: valid UTF-8 without control characters or spaces.
+  const bool clean = SanitizeLine(page, kMaxFieldBytes) == page &&
+                     page.find(' ') == std::string_view::npos;
+  if (clean && IsHttpUrl(page) && !IsInternalHost(HostOf(page))) {
     context.origin = std::string(OriginOf(page));
   }
   context.language = NormalizeLanguage(feed.language);

@@ -184,7 +184,8 @@ std::string DocTypeFromResourceType(std::string_view uri) {
 }
 
 Result<std::vector<Item>> ParseSparqlResults(std::string_view bytes,
-                                             std::string_view source) {
+                                             std::string_view source,
+                                             int* result_count) {
   if (const std::string_view kind = NotXmlKind(bytes); !kind.empty()) {
     return Status::InvalidArgument(source,
                                    "not SPARQL results: " + std::string(kind));
@@ -210,8 +211,10 @@ Result<std::vector<Item>> ParseSparqlResults(std::string_view bytes,
   }
   std::vector<Item> items;
   std::set<std::string> seen;
+  if (result_count != nullptr) *result_count = 0;
   for (pugi::xml_node r = results.first_child(); r; r = r.next_sibling()) {
     if (!scopes.IsElement(r, kSparqlResultsNs, "result")) continue;
+    if (result_count != nullptr) ++*result_count;
     std::optional<Item> item = ReadResult(Bindings(r, scopes), source);
     if (item && seen.insert(item->Key()).second) {
       items.push_back(std::move(*item));

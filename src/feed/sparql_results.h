@@ -38,8 +38,11 @@ inline constexpr std::string_view kSparqlResultsNs =
 // "cellar: not SPARQL results: root element <rss>",
 // "cellar: not SPARQL results: HTML page where XML was expected",
 // "cellar: XML error at offset 12: ...". Pure: no I/O, no logging.
+// `result_count`, when given, receives the number of <result> elements,
+// skipped ones included: a page is full when it equals the query's LIMIT.
 Result<std::vector<Item>> ParseSparqlResults(std::string_view bytes,
-                                             std::string_view source);
+                                             std::string_view source,
+                                             int* result_count = nullptr);
 
 // Item::doc_type for a CELLAR resource-type URI
 // (".../authority/resource-type/REG" -> "regulation", "DIR" -> "directive",

@@ -105,6 +105,7 @@ Status CurlTransfer::Init(const HttpClientOptions& options) {
   Set(CURLOPT_PREREQDATA, static_cast<void*>(this));
   AddValidator("If-None-Match", request_.etag);
   AddValidator("If-Modified-Since", request_.last_modified);
+  AddValidator("Accept", request_.accept);  // Same line-break guard.
   if (headers_ != nullptr) Set(CURLOPT_HTTPHEADER, headers_);
   if (setup_error_ != CURLE_OK) {
     return Status::Internal(url(), curl_easy_strerror(setup_error_));

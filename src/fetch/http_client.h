@@ -17,6 +17,8 @@ struct HttpRequest {
   // If-Modified-Since when not empty.
   std::string etag;
   std::string last_modified;
+  // Sent as the Accept header when not empty (CELLAR: SPARQL XML results).
+  std::string accept;
   std::chrono::seconds timeout{60};  // Whole transfer.
   std::chrono::seconds connect_timeout{20};
   // Cap on the body after decompression; a larger body is an error.

@@ -88,6 +88,29 @@ Result<DispatchStats> Dispatcher::RunDue(int limit) {
   return stats;
 }
 
+Result<std::optional<TimePoint>> Dispatcher::NextWake() {
+  Result<store::OutboxWake> wake = store_.OutboxWakeTimes();
+  if (!wake.ok()) return wake.status();
+  std::optional<TimePoint> next;
+  auto consider = [&](std::optional<long long> at, std::chrono::seconds plus) {
+    if (!at) return;
+    TimePoint t = FromUnixSeconds(*at) + plus;
+    if (!next || t < *next) next = t;
+  };
+  using std::chrono::seconds;
+  consider(wake->next_attempt, seconds(0));
+  consider(wake->oldest_undelivered, policy_.give_up_after);
+  consider(wake->oldest_unwarned, policy_.warn_after);
+  // While a refused login blocks sending, notices wait for the next probe
+  // too.
+  if (wake->next_notice) {
+    consider(std::max(*wake->next_notice, ToUnixSeconds(blocked_until_)),
+             seconds(0));
+  }
+  if (wake->held) consider(ToUnixSeconds(blocked_until_), seconds(0));
+  return next;
+}
+
 Status Dispatcher::SendOne(const store::OutboxMessage& message,
                            DispatchStats& stats) {
   if (Status s = store_.MarkSending(message.id, clock_.Now()); !s.ok()) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,12 @@ class Dispatcher {
   // due messages, then mails due admin notices. Fails only when the
   // database fails; transport failures are counted, recorded and logged.
   Result<DispatchStats> RunDue(int limit = 1000);
+
+  // When RunDue next has work: a message or admin notice due, mail to
+  // expire or warn about, held mail to probe; nullopt when nothing waits.
+  // May be in the past (a backlog larger than RunDue's limit). Lets the
+  // daemon sleep until then instead of waking periodically.
+  Result<std::optional<TimePoint>> NextWake();
 
  private:
   // Sends one row and records the outcome; fails only on a store failure.

@@ -12,6 +12,8 @@
 
 namespace lexwatch::mail {
 
+class TemplateSet;  // mail/template_set.h
+
 // Everything needed to render one alert to one agency about one item.
 struct AlertInput {
   Item item;
@@ -25,6 +27,11 @@ struct AlertInput {
   // Who to ask about alerts or rule changes ("EU-koordinator, eu@oslo..."),
   // named in the footer; "" gives a generic line.
   std::string contact;
+  // "nb" or "en": the templates used; "" or any other value means "nb".
+  std::string language;
+  // The templates to render with, loaded from [mail] templates_dir; null
+  // means TemplateSet::BuiltIn(). Must outlive the call.
+  const TemplateSet* templates = nullptr;
 };
 
 struct RenderedMessage {
@@ -33,13 +40,43 @@ struct RenderedMessage {
   std::string bytes;    // Full message, CRLF line ends, no line > 998.
 };
 
+// One act in a digest, with every reason it matched for this agency.
+struct DigestEntry {
+  Item item;
+  std::vector<rules::MatchReason> reasons;  // Only those for this agency.
+};
+
+// A digest: one message to one agency listing several acts grouped by topic
+// (an entry is listed under the topic of its first reason; topics in a fixed
+// order). Same header rules as RenderAlert.
+struct DigestInput {
+  std::vector<DigestEntry> entries;
+  std::string agency_id;
+  std::string agency_name;
+  std::vector<std::string> to;
+  std::string from;
+  TimePoint date;          // Fixed: stored with the message.
+  std::string message_id;  // Without angle brackets.
+  std::string contact;
+  std::string cadence;   // "daily" or "weekly": shown in subject/heading.
+  std::string language;  // As in AlertInput.
+  const TemplateSet* templates = nullptr;  // As in AlertInput.
+};
+
 // Renders a multipart/alternative (text/plain + text/html, UTF-8,
-// quoted-printable or base64 bodies) alert naming every rule and term that
-// matched and linking the act. Headers: From, To, Subject (RFC 2047
-// encoded-words when not ASCII, folded under 78 octets), Date (RFC 5322),
-// Message-ID, MIME-Version, Auto-Submitted: auto-generated. All feed text is
-// HTML-escaped in the HTML part; links only with http/https. Pure.
+// quoted-printable bodies) alert naming every rule and term that matched and
+// linking the act, from the templates alert.subject/.txt/.html of the
+// input's language. Headers: From, To, Subject (RFC 2047 encoded-words when
+// not ASCII, folded under 78 octets), Date (RFC 5322), Message-ID,
+// MIME-Version, Auto-Submitted: auto-generated, List-Id ("Agency name"
+// <agency-id.lexwatch.domain>, the domain of the Message-ID). All feed text
+// is cleaned to single lines and HTML-escaped in the HTML part (not in the
+// text part); links only with http/https. Pure.
 RenderedMessage RenderAlert(const AlertInput& input);
+
+// Renders a digest from the templates digest.subject/.txt/.html, with the
+// same headers and guarantees as RenderAlert. Pure.
+RenderedMessage RenderDigest(const DigestInput& input);
 
 // A stable Message-ID for (item key, agency): the same inputs always give
 // the same id, e.g. "3f2a9c...-pbe@lexwatch.oslo.kommune.no".

@@ -41,6 +41,8 @@ struct Lexeme {
   int number = 0;    // NEAR/n distance, or a phrase's ~n.
 };
 
+constexpr int kMaxQueryDepth = 100;
+
 struct FieldInfo {
   const char* name;
   std::uint16_t bit;
@@ -261,7 +263,27 @@ class Parser {
     return left;
   }
 
+  // Parentheses, NOT and field prefixes nest by recursion here and in every
+  // walk of the tree: a limit keeps a pathological query from exhausting
+  // the stack. Pairs with Leave().
+  bool Enter() {
+    // The outermost call is not nested.
+    if (++depth_ - 1 <= kMaxQueryDepth) return true;
+    Fail(Peek().begin, "query nested too deeply (more than " +
+                           std::to_string(kMaxQueryDepth) +
+                           " levels of parentheses, NOT or field:)");
+    return false;
+  }
+  void Leave() { --depth_; }
+
   std::optional<QueryNode> Unary(const Scope& scope) {
+    if (!Enter()) return std::nullopt;
+    std::optional<QueryNode> node = UnaryInside(scope);
+    Leave();
+    return node;
+  }
+
+  std::optional<QueryNode> UnaryInside(const Scope& scope) {
     if (Peek().kind != Kind::kNot) return Near(scope);
     Take();
     std::optional<QueryNode> operand = Unary(scope);
@@ -326,6 +348,13 @@ class Parser {
   }
 
   std::optional<QueryNode> Field(const Scope& outer) {
+    if (!Enter()) return std::nullopt;
+    std::optional<QueryNode> node = FieldInside(outer);
+    Leave();
+    return node;
+  }
+
+  std::optional<QueryNode> FieldInside(const Scope& outer) {
     const Lexeme& field = Take();
     const auto* info =
         std::find_if(std::begin(kFields), std::end(kFields),
@@ -509,6 +538,7 @@ class Parser {
   const QueryPositions& positions_;
   std::vector<Lexeme> lexemes_;
   std::size_t next_ = 0;
+  int depth_ = 0;  // Enter() calls on the stack.
   Query* query_;
   // Byte range of each leaf in the query, parallel to query_->leaves.
   std::vector<std::pair<std::size_t, std::size_t>> spans_;

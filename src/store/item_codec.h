@@ -5,7 +5,18 @@
 #include <string_view>
 #include <vector>
 
+namespace lexwatch::store {
+struct ArchivedItem;
+}
+
 namespace lexwatch::store::internal {
+
+class Statement;
+
+// An archived item from a row whose first 14 columns are, in order: key,
+// celex, doc_type, title, summary, link, author, language, published,
+// first_source, first_seen, eea_annex, eurovoc, eea_relevant.
+ArchivedItem ReadArchivedItem(const Statement& stmt);
 
 // Lists of sanitised values (never containing a line break) are stored as
 // one TEXT column, one value per line.

@@ -154,7 +154,54 @@ CREATE TABLE admin_notices (
 );
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// Source health: items held back from alerting, and what a source's state
+// needs to tell "failing" from "silent" across restarts. held_items:
+// `flood` rows wait for `lexwatch release`; `recorded` rows are a new
+// source's first items, archived without alerting for good. Written so it
+// depends on no other migration after v3 (engineers append concurrently).
+constexpr char kSchemaSourceHealth[] = R"sql(
+CREATE TABLE IF NOT EXISTS held_items (
+  item_key TEXT PRIMARY KEY REFERENCES items(key),
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('flood', 'recorded')),
+  held_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS held_items_by_source ON held_items(source, kind);
+ALTER TABLE sources ADD COLUMN last_new_item INTEGER;
+ALTER TABLE sources ADD COLUMN failing_since INTEGER;
+)sql";
+
+// Digests: acts waiting for an agency's daily or weekly digest, and the
+// digests made. A pending row belongs to at most one digest (digest_id);
+// one digest per (agency, slot), so a slot replayed after a crash makes no
+// second one. `entry` is the daemon's encoding of the item and the reasons
+// as matched, so a rules reload before the slot changes nothing already
+// promised. Depends on no other migration after v3.
+constexpr char kSchemaDigests[] = R"sql(
+CREATE TABLE IF NOT EXISTS digests (
+  id INTEGER PRIMARY KEY,
+  agency_id TEXT NOT NULL CHECK (agency_id <> ''),
+  slot INTEGER NOT NULL,
+  message_id TEXT NOT NULL CHECK (message_id <> ''),
+  entries INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  UNIQUE (agency_id, slot)
+);
+CREATE TABLE IF NOT EXISTS digest_pending (
+  item_key TEXT NOT NULL REFERENCES items(key),
+  agency_id TEXT NOT NULL CHECK (agency_id <> ''),
+  entry TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  digest_id INTEGER REFERENCES digests(id),
+  PRIMARY KEY (item_key, agency_id)
+);
+CREATE INDEX IF NOT EXISTS digest_pending_waiting
+  ON digest_pending(agency_id, digest_id, created);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                       kSchemaSourceHealth, kSchemaDigests};
 
 Result<long long> UserVersion(sqlite3* db, std::string_view path) {
   Statement stmt(db, path, "PRAGMA user_version");

@@ -5,6 +5,7 @@
 #include <system_error>
 #include <utility>
 
+#include "store/digest_sql.h"
 #include "store/item_codec.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
@@ -202,12 +203,42 @@ Result<std::set<std::string>> Store::AlertedAgencies(
 Result<int> Store::SaveItem(const Item& item,
                             const std::vector<NewAlert>& alerts,
                             TimePoint now) {
+  Result<SaveCounts> saved = SaveItem(item, alerts, {}, now);
+  if (!saved.ok()) return saved.status();
+  return saved->queued;
+}
+
+Result<SaveCounts> Store::SaveItem(const Item& item,
+                                   const std::vector<NewAlert>& alerts,
+                                   const std::vector<PendingEntry>& pending,
+                                   TimePoint now) {
   const std::string key = item.Key();
   const long long t = ToUnixSeconds(now);
-  return InWriteTransaction(db_, path_, [&]() -> Result<int> {
+  return InWriteTransaction(db_, path_, [&]() -> Result<SaveCounts> {
     if (Status s = UpsertItem(db_, path_, key, item, t); !s.ok()) return s;
     if (Status s = InsertSighting(db_, path_, key, item, t); !s.ok()) return s;
-    return InsertAlerts(db_, path_, key, alerts, t);
+    Result<std::vector<NewAlert>> kept =
+        internal::TakeFromDigests(db_, path_, key, alerts);
+    if (!kept.ok()) return kept.status();
+    Result<int> queued = InsertAlerts(db_, path_, key, *kept, t);
+    if (!queued.ok()) return queued.status();
+    Result<int> waiting = internal::InsertPending(db_, path_, key, pending, t);
+    if (!waiting.ok()) return waiting.status();
+    return SaveCounts{*queued, *waiting};
+  });
+}
+
+Status Store::HoldItem(const Item& item, std::string_view kind, TimePoint now) {
+  const std::string key = item.Key();
+  const long long t = ToUnixSeconds(now);
+  return InWriteTransaction(db_, path_, [&]() -> Status {
+    if (Status s = UpsertItem(db_, path_, key, item, t); !s.ok()) return s;
+    if (Status s = InsertSighting(db_, path_, key, item, t); !s.ok()) return s;
+    Statement hold(db_, path_,
+                   "INSERT INTO held_items (item_key, source, kind, held_at) "
+                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (item_key) DO NOTHING");
+    hold.Bind(1, key).Bind(2, item.source).Bind(3, kind).Bind(4, t);
+    return hold.Run();
   });
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,7 +33,18 @@ struct SourceState {
   std::string last_error;                 // "" after a success.
   int consecutive_failures = 0;
   long long items_seen = 0;  // Items parsed from this source, all polls.
+  // When the source last brought an item it had never carried before (set
+  // at its first success too); `status` and the silent-source notice.
+  std::optional<long long> last_new_item;  // Unix seconds.
+  // The first failure of the current run of failures; nullopt while ok.
+  std::optional<long long> failing_since;  // Unix seconds.
 };
+
+// Kinds of held item. `flood`: one poll brought more new matches than the
+// source's flood_limit; kept from alerting until `lexwatch release`.
+// `recorded`: archived by a new source's first poll, never alerted.
+inline constexpr char kHeldFlood[] = "flood";
+inline constexpr char kHeldRecorded[] = "recorded";
 
 // Outbox states. A row goes queued -> sending -> sent, or back to deferred
 // (retried when next_attempt is due), or to failed (permanent). `held`: the
@@ -126,6 +138,49 @@ struct NewAlert {
   std::string reasons;
 };
 
+// An act waiting for one agency's digest.
+struct PendingEntry {
+  std::string item_key;
+  std::string agency_id;
+  std::string entry;      // The daemon's encoding of the item and its reasons.
+  std::string summary;    // Human summary of the reasons, for logs.
+  long long created = 0;  // Unix seconds; set by SaveItem.
+};
+
+// What SaveItem wrote.
+struct SaveCounts {
+  int queued = 0;   // Outbox rows.
+  int pending = 0;  // Digest entries added or refreshed.
+};
+
+// A rendered digest, to queue for each of the agency's recipients.
+struct NewDigest {
+  std::vector<std::string> recipients;
+  std::string message_id;
+  std::string message;
+  std::string reasons;  // For the outbox's reasons column and the sent log.
+};
+
+// Per agency with acts waiting for its digest.
+struct DigestQueue {
+  std::string agency_id;
+  long long pending = 0;
+  long long oldest_created = 0;        // Unix seconds.
+  std::optional<long long> last_slot;  // Of the agency's latest digest.
+};
+
+// What the dispatcher must wake up for next, as Unix seconds; nullopt when
+// nothing of that kind waits.
+struct OutboxWake {
+  std::optional<long long> next_attempt;  // Earliest queued or deferred row.
+  // When the oldest undelivered (queued, deferred, held) row was queued,
+  // and the oldest such row not yet warned about.
+  std::optional<long long> oldest_undelivered;
+  std::optional<long long> oldest_unwarned;
+  std::optional<long long> next_notice;  // Earliest pending admin notice.
+  bool held = false;                     // Some row is held.
+};
+
 // The SQLite database under the state directory: item archive, source state
 // and the outbox. One Store per thread: open one per thread that needs it
 // (WAL lets them share the file). Not thread-safe.
@@ -148,6 +203,38 @@ class Store {
   // inserted. Nothing is written on failure.
   Result<int> SaveItem(const Item& item, const std::vector<NewAlert>& alerts,
                        TimePoint now);
+
+  // SaveItem with digests, in the same one transaction: an alert for an
+  // agency whose digest already holds the item is dropped, and one for an
+  // agency still waiting for it takes it out of the digest (sent alone
+  // instead). Each of `pending` is added, or refreshed while it waits,
+  // unless that agency has an outbox row for the item.
+  Result<SaveCounts> SaveItem(const Item& item,
+                              const std::vector<NewAlert>& alerts,
+                              const std::vector<PendingEntry>& pending,
+                              TimePoint now);
+
+  // --- Digests ----------------------------------------------------------
+  // The agencies that have the item in a digest (true) or waiting for one
+  // (false).
+  Result<std::map<std::string, bool>> DigestStates(const std::string& item_key);
+  // Agencies with entries waiting, by agency id.
+  Result<std::vector<DigestQueue>> DigestQueues();
+  // In one IMMEDIATE transaction: reads the entries waiting for
+  // `agency_id`'s digest, oldest first; unless there are none or a digest
+  // for (agency_id, slot) exists, calls `render` with them, records the
+  // digest, queues one outbox row per recipient (item_key: the first
+  // entry's) and marks the entries as the digest's. Returns how many
+  // entries the digest took (0: nothing written). Nothing is written when
+  // `render` or the database fails.
+  Result<int> SaveDigest(
+      const std::string& agency_id, TimePoint slot,
+      const std::function<Result<NewDigest>(const std::vector<PendingEntry>&)>&
+          render,
+      TimePoint now);
+
+  // The times the dispatcher's next wake-up depends on.
+  Result<OutboxWake> OutboxWakeTimes();
 
   // True when an item with this key is in the archive.
   Result<bool> HasItem(const std::string& item_key);
@@ -222,6 +309,23 @@ class Store {
   Result<bool> ResolveNotice(const std::string& key);
   Result<std::vector<AdminNotice>> ListNotices();
 
+  // --- Held items (source health) -------------------------------------
+  // In one IMMEDIATE transaction: records the item in the archive as
+  // SaveItem does, without alerts, and marks it held for item.source with
+  // `kind` (kHeldFlood or kHeldRecorded) unless it is held already.
+  Status HoldItem(const Item& item, std::string_view kind, TimePoint now);
+  // Those of `keys` that are held, of any kind and source.
+  Result<std::set<std::string>> HeldKeys(const std::vector<std::string>& keys);
+  // Those of `keys` that `source` has carried before.
+  Result<std::set<std::string>> KeysSeenBy(
+      const std::string& source, const std::vector<std::string>& keys);
+  // The archived items held by `source` as kHeldFlood, oldest first.
+  Result<std::vector<ArchivedItem>> FloodHeldItems(const std::string& source);
+  // Ends the hold of one item. True when it was held.
+  Result<bool> Unhold(const std::string& item_key);
+  // kHeldFlood counts by source (sources with none are absent).
+  Result<std::map<std::string, long long>> FloodHeldCounts();
+
   // Items first seen at or after `since` (all when nullopt), oldest first.
   Result<std::vector<ArchivedItem>> ListItems(std::optional<TimePoint> since);
 
@@ -234,6 +338,9 @@ class Store {
 
   // Outbox row counts by state (every state present, zero when none).
   Result<std::map<std::string, long long>> OutboxCounts();
+  // When the oldest row not yet delivered (queued, sending, deferred or
+  // held) was queued, in unix seconds; nullopt when none waits.
+  Result<std::optional<long long>> OldestWaitingCreated();
   Result<long long> ItemCount();
 
   // The value of PRAGMA `name` on this connection, as text ("wal", "2").

@@ -20,7 +20,12 @@ SELECT key, celex, doc_type, title, summary, link, author, language,
 FROM items WHERE first_seen >= ?1 ORDER BY first_seen, key
 )sql";
 
-ArchivedItem ReadItem(const Statement& stmt) {
+}  // namespace
+
+namespace internal {
+
+// Reads the columns of kListItems, in that order.
+ArchivedItem ReadArchivedItem(const Statement& stmt) {
   ArchivedItem a;
   a.key = stmt.Bytes(0);
   a.item.celex = stmt.Bytes(1);
@@ -41,7 +46,7 @@ ArchivedItem ReadItem(const Statement& stmt) {
   return a;
 }
 
-}  // namespace
+}  // namespace internal
 
 Result<std::vector<ArchivedItem>> Store::ListItems(
     std::optional<TimePoint> since) {
@@ -53,7 +58,7 @@ Result<std::vector<ArchivedItem>> Store::ListItems(
     Result<bool> row = stmt.Step();
     if (!row.ok()) return row.status();
     if (!*row) return items;
-    items.push_back(ReadItem(stmt));
+    items.push_back(internal::ReadArchivedItem(stmt));
   }
 }
 

@@ -322,4 +322,14 @@ Result<std::map<std::string, long long>> Store::OutboxCounts() {
   }
 }
 
+Result<std::optional<long long>> Store::OldestWaitingCreated() {
+  Statement stmt(db_, path_,
+                 "SELECT MIN(created) FROM outbox WHERE state IN (?1, ?2, ?3, "
+                 "?4)");
+  stmt.Bind(1, kQueued).Bind(2, kSending).Bind(3, kDeferred).Bind(4, kHeld);
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  return *row ? stmt.OptionalInt(0) : std::nullopt;
+}
+
 }  // namespace lexwatch::store

@@ -13,7 +13,8 @@ using internal::Statement;
 
 constexpr char kSourceColumns[] =
     "name, etag, last_modified, last_poll, last_success, next_poll, "
-    "last_error, consecutive_failures, items_seen";
+    "last_error, consecutive_failures, items_seen, last_new_item, "
+    "failing_since";
 
 SourceState ReadSource(const Statement& stmt) {
   SourceState state;
@@ -26,13 +27,16 @@ SourceState ReadSource(const Statement& stmt) {
   state.last_error = stmt.Bytes(6);
   state.consecutive_failures = static_cast<int>(stmt.Int(7));
   state.items_seen = stmt.Int(8);
+  state.last_new_item = stmt.OptionalInt(9);
+  state.failing_since = stmt.OptionalInt(10);
   return state;
 }
 
 constexpr char kPutSource[] = R"sql(
 INSERT INTO sources (name, etag, last_modified, last_poll, last_success,
-                     next_poll, last_error, consecutive_failures, items_seen)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     next_poll, last_error, consecutive_failures, items_seen,
+                     last_new_item, failing_since)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
 ON CONFLICT (name) DO UPDATE SET
   etag = excluded.etag,
   last_modified = excluded.last_modified,
@@ -41,7 +45,9 @@ ON CONFLICT (name) DO UPDATE SET
   next_poll = excluded.next_poll,
   last_error = excluded.last_error,
   consecutive_failures = excluded.consecutive_failures,
-  items_seen = excluded.items_seen
+  items_seen = excluded.items_seen,
+  last_new_item = excluded.last_new_item,
+  failing_since = excluded.failing_since
 )sql";
 
 }  // namespace
@@ -71,7 +77,9 @@ Status Store::PutSource(const SourceState& state) {
       .Bind(6, state.next_poll)
       .Bind(7, state.last_error)
       .Bind(8, static_cast<long long>(state.consecutive_failures))
-      .Bind(9, state.items_seen);
+      .Bind(9, state.items_seen)
+      .Bind(10, state.last_new_item)
+      .Bind(11, state.failing_since);
   return InWriteTransaction(db_, path_, [&] { return stmt.Run(); });
 }
 

@@ -87,6 +87,47 @@ any = ["drinking water"]
                            "'water-drinking'\n");
 }
 
+TEST_F(CommandsTest, CheckLoadsTheTemplatesDirectory) {
+  std::filesystem::copy(
+      std::filesystem::path(LEXWATCH_SOURCE_DIR) / "config/templates",
+      dir_ / "templates", std::filesystem::copy_options::recursive);
+  std::ostringstream out, err;
+  EXPECT_EQ(Check(Config(), out, err), kExitOk) << err.str();
+  EXPECT_NE(out.str().find(", mail templates from " +
+                           (dir_ / "templates").string() + "\n"),
+            std::string::npos)
+      << out.str();
+}
+
+TEST_F(CommandsTest, CheckNamesEveryTemplateError) {
+  std::filesystem::copy(
+      std::filesystem::path(LEXWATCH_SOURCE_DIR) / "config/templates",
+      dir_ / "templates", std::filesystem::copy_options::recursive);
+  Write("templates/nb/alert.subject.mustache", "{{#titel}}x\n");
+  Write("templates/en/digest.txt.mustache", "{{agency}} {{antall\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(Check(Config(), out, err), kExitInvalid);
+  EXPECT_EQ(err.str(),
+            (dir_ / "templates/nb/alert.subject.mustache").string() +
+                ":1:1: Unclosed section \"titel\"\n" +
+                (dir_ / "templates/en/digest.txt.mustache").string() +
+                ":1:12: Unclosed tag\n");
+  EXPECT_EQ(out.str(), "");
+}
+
+TEST_F(CommandsTest, CheckRejectsAnUnknownLanguage) {
+  std::ifstream in(Config());
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  text.replace(text.find("[mail]\n"), 7, "[mail]\nlanguage = \"de\"\n");
+  Write("lexwatch.toml", text);
+  std::ostringstream out, err;
+  EXPECT_EQ(Check(Config(), out, err), kExitInvalid);
+  EXPECT_EQ(err.str(), Config() +
+                           ":5:12: unknown language 'de' (expected \"nb\" or "
+                           "\"en\")\n");
+}
+
 TEST_F(CommandsTest, MatchJsonFollowsTheContract) {
   std::istringstream in(kFeed);
   std::ostringstream out, err;
@@ -236,6 +277,51 @@ TEST_F(CommandsTest, StatusJsonListsSourcesRulesAndOutbox) {
   EXPECT_EQ(j["outbox"]["queued"], 0);
   EXPECT_EQ(j["outbox"]["held"], 0);
   EXPECT_TRUE(j["rules"]["count"].is_null());
+  EXPECT_TRUE(j["outbox_oldest_waiting_age_seconds"].is_null());
+}
+
+// One alert queued `age` ago for vav@example.org.
+void QueueAlertAged(const std::filesystem::path& db, std::chrono::seconds age) {
+  auto store = store::Store::Open(db);
+  ASSERT_TRUE(store.ok());
+  Item item;
+  item.source = "oj-l";
+  item.celex = "32020L2184";
+  item.title = "Directive on the quality of drinking water";
+  store::NewAlert alert{"vav",
+                        {"vav@example.org"},
+                        "a@example.org",
+                        "Subject: x\r\n\r\nx\r\n",
+                        "water-drinking"};
+  ASSERT_TRUE(
+      (*store)
+          ->SaveItem(item, {alert}, std::chrono::system_clock::now() - age)
+          .ok());
+}
+
+TEST_F(CommandsTest, StatusShowsHowLongTheOldestMailHasWaited) {
+  QueueAlertAged(dir_ / "state" / "lexwatch.db", std::chrono::minutes(185));
+  std::ostringstream out, err;
+  EXPECT_EQ(Status(Config(), out, err), kExitOk) << err.str();
+  EXPECT_NE(out.str().find("Outbox: queued=1 "), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("\n  oldest waiting: 3h 05m (queued "),
+            std::string::npos)
+      << out.str();
+  std::ostringstream json;
+  EXPECT_EQ(Status(Config(), json, err, true), kExitOk) << err.str();
+  long long age =
+      nlohmann::json::parse(json.str())["outbox_oldest_waiting_age_seconds"];
+  EXPECT_GE(age, 185 * 60);
+  EXPECT_LT(age, 185 * 60 + 60);
+}
+
+TEST_F(CommandsTest, StatusSaysNoneWaitsWhenTheOutboxIsEmpty) {
+  std::ostringstream out, err;
+  EXPECT_EQ(Status(Config(), out, err), kExitOk) << err.str();
+  EXPECT_NE(out.str().find("expired=0 cancelled=0\n  oldest waiting: none\n"),
+            std::string::npos)
+      << out.str();
 }
 
 }  // namespace

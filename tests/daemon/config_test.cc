@@ -225,5 +225,48 @@ TEST(ConfigSources, UnknownFeedIsNamedAtTheKind) {
                 "'oj-x' (known: oj-l, oj-c, legislation, proposals)"});
 }
 
+TEST(ConfigSources, FirstRunRecordsAndFloodLimitIsFiftyByDefault) {
+  ConfigResult r = ParseConfig(kValid, "c.toml");
+  ASSERT_TRUE(r.config) << testing::PrintToString(Lines(r));
+  EXPECT_FALSE(r.config->sources.at(0).first_run_alerts);
+  EXPECT_EQ(r.config->sources.at(0).flood_limit, 50);
+}
+
+TEST(ConfigSources, FetchDefaultsApplyToEverySourceUnlessItOverrides) {
+  std::string text = WithSource(
+      "[[source]]\nname = \"a\"\nurl = \"file:a.rss\"\n"
+      "[[source]]\nname = \"b\"\nurl = \"file:b.rss\"\n"
+      "first_run = \"record\"\nflood_limit = 7\n");
+  text.replace(text.find("timeout = \"30s\""), 15,
+               "timeout = \"30s\"\nfirst_run = \"alert\"\nflood_limit = 200");
+  ConfigResult r = ParseConfig(text, "c.toml");
+  ASSERT_TRUE(r.config) << testing::PrintToString(Lines(r));
+  EXPECT_TRUE(r.config->sources.at(0).first_run_alerts);
+  EXPECT_EQ(r.config->sources.at(0).flood_limit, 200);
+  EXPECT_FALSE(r.config->sources.at(1).first_run_alerts);
+  EXPECT_EQ(r.config->sources.at(1).flood_limit, 7);
+}
+
+TEST(ConfigSources, BadFirstRunAndFloodLimitAreNamed) {
+  ConfigResult r =
+      ParseConfig(WithSource("[[source]]\nname = \"a\"\nurl = \"file:a.rss\"\n"
+                             "first_run = \"mail\"\nflood_limit = 0\n"),
+                  "c.toml");
+  EXPECT_EQ(Lines(r),
+            (std::vector<std::string>{
+                "c.toml:19:13: 'first_run' must be \"record\" or \"alert\"",
+                "c.toml:20:15: 'flood_limit' must be a whole number of at "
+                "least 1"}));
+}
+
+TEST(ConfigSources, SilentPeriodIsConfigurable) {
+  ConfigResult r =
+      ParseConfig(WithSource("[[source]]\nname = \"a\"\nurl = \"file:a.rss\"\n"
+                             "silent_period = \"10d\"\n"),
+                  "c.toml");
+  ASSERT_TRUE(r.config) << testing::PrintToString(Lines(r));
+  EXPECT_EQ(r.config->sources.at(0).silent_period, std::chrono::hours(240));
+}
+
 }  // namespace
 }  // namespace lexwatch::daemon

@@ -36,8 +36,8 @@ class IngestorTest : public testing::Test {
     config_.mail.from = "lexwatch <lexwatch@example.org>";
     config_.mail.message_id_domain = "example.org";
     config_.agencies = {
-        {"vav", "Vann- og avløpsetaten", {"vav@example.org"}},
-        {"kli", "Klimaetaten", {"kli@example.org", "klima@example.org"}}};
+        {"vav", "Vann- og avløpsetaten", {"vav@example.org"}, {}},
+        {"kli", "Klimaetaten", {"kli@example.org", "klima@example.org"}, {}}};
     rules::LoadResult loaded = rules::CompileRules(
         {{"rules/water.toml", kRules}}, config_.AgencyIds());
     ASSERT_TRUE(loaded.ok());

@@ -176,6 +176,17 @@ TEST(SourcePresets, ConfiguredValuesOverrideDefaults) {
   EXPECT_EQ(plan.expected_period, hours(96));
 }
 
+TEST(SourcePresets, SilenceIsToleratedFourDaysOrTheExpectedPeriod) {
+  // The Official Journal appears on working days: a holiday weekend is
+  // quiet, not broken.
+  EXPECT_EQ(Resolve(Eurlex("oj-l")).silent_period, hours(96));
+  PresetSpec spec = Eurlex("oj-l");
+  spec.expected_period = hours(200);
+  EXPECT_EQ(Resolve(spec).silent_period, hours(200));
+  spec.silent_period = hours(5);
+  EXPECT_EQ(Resolve(spec).silent_period, hours(5));
+}
+
 TEST(SourcePresets, PollIntervalMustBePositive) {
   PresetSpec spec = Eurlex("oj-l");
   spec.poll_interval = seconds(0);

@@ -30,6 +30,7 @@ import unittest
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 import peers  # noqa: E402
+from hostile_feeds import HostileFeedCases  # noqa: E402
 from scenario import (  # noqa: E402
     ALL_ACTS, AGENCIES, ANTI_DUMPING, CONTACT, DRINKING_WATER, EXPECTED,
     MESSAGE_ID_DOMAIN, PROCUREMENT, RULES, config_toml, eurlex_rss,
@@ -49,7 +50,7 @@ def celexes_in(message):
     return {celex for celex, _ in ALL_ACTS if celex in text}
 
 
-class E2E(unittest.TestCase):
+class E2E(HostileFeedCases, unittest.TestCase):
     maxDiff = None
 
     # ----- fixture -------------------------------------------------------
@@ -213,6 +214,35 @@ class E2E(unittest.TestCase):
             self.assertNotIn("anti-dumping", peers.text_body(m))
         self.assertEqual({r["state"] for r in self.outbox()}, {"sent"})
         self.assertEqual(len(self.outbox()), len(EXPECTED))
+
+    def test_AgencyLanguageEnGetsEnglishMailFromTheTemplates(self):
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read()
+        templates = os.path.join(REPO, "config", "templates")
+        text = text.replace("[mail]\n", "[mail]\ntemplates_dir = %s\n"
+                            % json.dumps(templates), 1)
+        text = text.replace('id = "vav"\n', 'id = "vav"\nlanguage = "en"\n', 1)
+        self.write(self.config, text)
+        p = self.lexwatch("check", "--config", self.config)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"mail templates from {templates}", p.stdout)
+        self.run_once()
+        by_rcpt = {str(m["X-RcptTo"]): m for m in server.messages()}
+        vav, uke = by_rcpt["vav@example.org"], by_rcpt["uke@example.org"]
+        self.assertTrue(str(vav["Subject"]).startswith(
+            "[lexwatch] water and sewerage: "), str(vav["Subject"]))
+        self.assertIn("New EU/EEA act that concerns Vann- og avløpsetaten",
+                      peers.text_body(vav))
+        self.assertIn("Why you are receiving this alert:",
+                      peers.text_body(vav))
+        self.assertIn(">Open the act</a>", peers.html_body(vav))
+        self.assertEqual(str(vav["List-Id"]),
+                         f"Vann- og avløpsetaten <vav.lexwatch."
+                         f"{MESSAGE_ID_DOMAIN}>")
+        # The others keep the default language, bokmål.
+        self.assertIn("Hvorfor dere får dette varselet:", peers.text_body(uke))
 
     def test_MessageHasFixedIdAndAlertHeaders(self):
         server = self.smtp().start()
@@ -557,6 +587,120 @@ class E2E(unittest.TestCase):
         self.assertIn(("/sparql", "200"),
                       [(r["path"], str(r["status"])) for r in nginx.requests()])
 
+    # ----- digests -------------------------------------------------------
+
+    def run_once_at(self, unix_seconds):
+        """`run --once` with the daemon's clock set to `unix_seconds` through
+        LEXWATCH_FAKE_NOW (a test-only knob; time then runs on normally)."""
+        os.environ["LEXWATCH_FAKE_NOW"] = str(unix_seconds)
+        try:
+            return self.run_once()
+        finally:
+            del os.environ["LEXWATCH_FAKE_NOW"]
+
+    def test_DailyDigestGroupsActsAndReplacesSingleAlerts(self):
+        # vav is on a daily 08:00 (Oslo) cadence and has two acts on two
+        # topics; uke stays immediate. The slot falls on 2026-03-29, the day
+        # summer time starts: 08:00 CEST is 06:00 UTC.
+        server = self.smtp().start()
+        self.write(os.path.join(self.rules_dir, "vav-procurement.toml"),
+                   '[[rule]]\nid = "procurement-vav"\ntopic = "procurement"\n'
+                   'agencies = ["vav"]\ndescription = "Procurement for water"\n'
+                   'any = ["public procurement"]\n')
+        self.standard_setup(server.port)
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace('id = "vav"\n',
+                            'id = "vav"\ncadence = "daily 08:00"\n')
+        if "first_run" not in text:  # Alert on the feed's first poll.
+            text = text.replace("[fetch]\n", '[fetch]\nfirst_run = "alert"\n')
+        self.write(self.config, text)
+        saturday = 1774688400   # 2026-03-28 09:00 UTC, 10:00 in Oslo
+        sunday_slot = 1774764000  # 2026-03-29 06:00 UTC, 08:00 CEST
+
+        self.run_once_at(saturday)
+        recipients = sorted(str(m["X-RcptTo"]) for m in server.messages())
+        self.assertEqual(recipients, ["innkjop@example.org", "uke@example.org"])
+        waiting = self.query("SELECT item_key, agency_id FROM digest_pending "
+                             "WHERE digest_id IS NULL ORDER BY item_key")
+        self.assertEqual(waiting, [
+            {"item_key": "celex:32014L0024", "agency_id": "vav"},
+            {"item_key": "celex:32020L2184", "agency_id": "vav"}])
+        p = self.lexwatch("status", "--config", self.config)
+        self.assertIn("Digests (Europe/Oslo):\n  vav (daily 08:00): 2 waiting\n",
+                      p.stdout)
+
+        self.run_once_at(sunday_slot - 60)  # 07:59: not yet.
+        self.assertEqual(len(server.messages()), 2)
+
+        self.run_once_at(sunday_slot + 30)
+        to_vav = [m for m in server.messages()
+                  if str(m["X-RcptTo"]) == "vav@example.org"]
+        self.assertEqual(len(to_vav), 1, "one digest, no single alerts")
+        digest = to_vav[0]
+        body = peers.text_body(digest)
+        self.assertNotIn(ANTI_DUMPING[0], body)
+        self.assertIn("oversikt", str(digest["Subject"]).lower())
+        # Grouped by topic: each act comes after its topic's heading and
+        # not after the other topic's heading.
+        topics = {"vann og avløp": DRINKING_WATER[0],
+                  "offentlige anskaffelser": PROCUREMENT[0]}
+        starts = {t: body.find(t) for t in topics}
+        for topic, celex in topics.items():
+            self.assertIn(celex, body)
+            at = body.find(celex)
+            heading = max((s, t) for t, s in starts.items() if 0 <= s < at)
+            self.assertEqual(heading[1], topic, body)
+        self.assertTrue(str(digest["Message-ID"]).endswith(
+            "-vav@" + MESSAGE_ID_DOMAIN + ">"), digest["Message-ID"])
+        rows = self.query("SELECT state, reasons FROM outbox "
+                          "WHERE agency_id = 'vav'")
+        self.assertEqual(rows, [{
+            "state": "sent",
+            "reasons": "digest (daily) of 2 acts: celex:32014L0024, "
+                       "celex:32020L2184"}])
+
+        self.run_once_at(sunday_slot + 600)  # Same slot again: nothing new.
+        self.assertEqual(len(server.messages()), 3)
+
+    def test_RunningDaemonWakesForTheDigestSlot(self):
+        # No poll is due and nothing is queued: only the dispatch timer,
+        # armed for the slot, can make the digest.
+        server = self.smtp().start()
+        nginx, _ = self.standard_setup(server.port)
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read().replace('id = "vav"\n',
+                                    'id = "vav"\ncadence = "daily 08:00"\n')
+        if "first_run" not in text:
+            text = text.replace("[fetch]\n", '[fetch]\nfirst_run = "alert"\n')
+        self.write(self.config, text)
+        slot = 1774764000  # 2026-03-29 08:00 CEST
+        self.run_once_at(slot - 1800)  # The next poll is due at 08:30.
+        self.assertEqual(len(self.query("SELECT 1 FROM digest_pending")), 1)
+        sent_before = len(server.messages())
+        polls_before = len(nginx.requests())
+
+        cmd = [BINARY, "run", "--config", self.config]
+        process = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, LC_ALL="C.UTF-8",
+                     LEXWATCH_FAKE_NOW=str(slot - 3)))
+        try:
+            deadline = time.monotonic() + 30
+            while (time.monotonic() < deadline and
+                   len(server.messages()) == sent_before):
+                time.sleep(0.2)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=30)
+            self.runs.append((cmd, process.returncode, "", stderr))
+        to_vav = [m for m in server.messages()
+                  if str(m["X-RcptTo"]) == "vav@example.org"]
+        self.assertEqual(len(to_vav), 1, "the digest, made at the slot")
+        self.assertIn(DRINKING_WATER[0], peers.text_body(to_vav[0]))
+        self.assertEqual(len(nginx.requests()), polls_before, "no poll")
+        self.assertEqual(process.returncode, 0)
+
     def test_FailingSourceTellsTheAdminOnceAndAgainOnRecovery(self):
         server = self.smtp().start()
         nginx = self.start_nginx()
@@ -785,6 +929,177 @@ class E2E(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertEqual(p.stderr, f"outbox message {log[0]['outbox_id']}: "
                                    "it is sent, not cancelled\n")
+
+    # ----- metrics, health and the unit's syscall filter -----------------
+
+    def with_metrics(self):
+        """Adds [metrics] on a free loopback port; returns the base URL."""
+        port = peers.free_port()
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read()
+        if "first_run" not in text:  # Alert on the first poll too.
+            text = text.replace("[fetch]\n", '[fetch]\nfirst_run = "alert"\n', 1)
+        self.write(self.config,
+                   text + f'\n[metrics]\nlisten = "127.0.0.1:{port}"\n')
+        return f"http://127.0.0.1:{port}"
+
+    def start_daemon(self, prefix=()):
+        """`lexwatch run` in the background (under `prefix`, if any)."""
+        log = os.path.join(self.tmp, "daemon.log")
+        cmd = [*prefix, BINARY, "run", "--config", self.config]
+        err = open(log, "w")
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        err.close()
+        return cmd, log, process
+
+    def stop_daemon(self, cmd, log, process):
+        """SIGTERM; returns the exit code (-9 if it had to be killed)."""
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        with open(log, encoding="utf-8", errors="replace") as f:
+            self.runs.append((cmd, process.returncode, "", f.read()))
+        return process.returncode
+
+    @staticmethod
+    def http(url, method="GET"):
+        """(status, body) of one request to the daemon's listener."""
+        import urllib.error
+        import urllib.request
+        try:
+            with urllib.request.urlopen(
+                    urllib.request.Request(url, method=method),
+                    timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def scrape_until(self, base, line, process, timeout=30):
+        """The /metrics text once it holds `line`; fails the test if not."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline and process.poll() is None:
+            status, text = self.http(base + "/metrics")
+            self.assertEqual(status, 200, text)
+            if line in text.splitlines():
+                return text
+            time.sleep(0.1)
+        self.fail(f"no {line!r} in /metrics:\n{text}")
+
+    def test_MetricsAndHealthzAfterOnePoll(self):
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        base = self.with_metrics()
+        cmd, log, process = self.start_daemon()
+        try:
+            self.wait_for_log(log, "metrics: serving", process)
+            acts = len(ALL_ACTS)
+            matched = len({celex for _, celex in EXPECTED})
+            rules = sum(text.count("[[rule]]") for text in RULES.values())
+            text = self.scrape_until(
+                base, 'lexwatch_mail_deliveries_total{outcome="sent"} '
+                f"{len(EXPECTED)}", process)
+            for line in [
+                    'lexwatch_source_items_fetched_total{source="eurlex-oj-l"}'
+                    f" {acts}",
+                    f'lexwatch_source_items_new_total{{source="eurlex-oj-l"}} '
+                    f"{acts}",
+                    'lexwatch_source_items_matched_total{source="eurlex-oj-l"}'
+                    f" {matched}",
+                    'lexwatch_source_poll_failures_total{source="eurlex-oj-l"}'
+                    " 0",
+                    'lexwatch_mail_deliveries_total{outcome="failed"} 0',
+                    f'lexwatch_outbox_messages{{state="sent"}} {len(EXPECTED)}',
+                    "lexwatch_outbox_oldest_waiting_age_seconds 0",
+                    f"lexwatch_rules_loaded {rules}"]:
+                self.assertIn(line, text.splitlines())
+            success = [ln for ln in text.splitlines() if ln.startswith(
+                "lexwatch_source_last_success_timestamp_seconds{")]
+            self.assertEqual(len(success), 1, text)
+            self.assertLess(abs(int(success[0].split()[-1]) - time.time()),
+                            120)
+            self.assertEqual(self.http(base + "/healthz"), (200, "ok\n"))
+            self.assertEqual(self.http(base + "/metrics", "POST"),
+                             (405, "only GET is allowed\n"))
+        finally:
+            rc = self.stop_daemon(cmd, log, process)
+        self.assertEqual(rc, 0)
+
+    def test_HealthzIs503WhenEverySourceFails(self):
+        server = self.smtp().start()
+        nginx = self.start_nginx()
+        self.write_config([("gone", nginx.url("missing.rss"))], server.port)
+        base = self.with_metrics()
+        cmd, log, process = self.start_daemon()
+        try:
+            self.wait_for_log(log, "poll failed", process)
+            self.assertEqual(self.http(base + "/healthz"),
+                             (503, "every source is failing (lexwatch "
+                                   "status)\n"))
+            self.scrape_until(
+                base, 'lexwatch_source_poll_failures_total{source="gone"} 1',
+                process)
+        finally:
+            rc = self.stop_daemon(cmd, log, process)
+        self.assertEqual(rc, 0)
+
+    def test_CheckRefusesMetricsOnANonLoopbackAddress(self):
+        self.standard_setup()
+        with open(self.config, "a", encoding="utf-8") as f:
+            f.write('\n[metrics]\nlisten = "0.0.0.0:9464"\n')
+        line = len(open(self.config, encoding="utf-8").read().splitlines())
+        p = self.lexwatch("check", "--config", self.config)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(
+            p.stderr,
+            f"{self.config}:{line}:10: 'listen' address 0.0.0.0 is not a "
+            "loopback address: /metrics and /healthz are served to this "
+            "machine only (127.0.0.1 or [::1])\n")
+
+    def test_DaemonRunsUnderTheUnitsSyscallFilter(self):
+        """The unit's SystemCallFilter= as a seccomp filter (kill on any
+        other call): a daemon start, poll, delivery, scrape, reload and stop,
+        and a `run --once`, must all get through it."""
+        import syscall_filter
+        why = syscall_filter.available()
+        if why:
+            self.skipTest(why)
+        unit = os.path.join(REPO, "systemd", "lexwatch.service")
+        prefix = [sys.executable, os.path.join(HERE, "syscall_filter.py"),
+                  unit, "--"]
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        base = self.with_metrics()
+        if os.geteuid() == 0:  # syscall_filter.py runs it as nobody.
+            for root, dirs, files in os.walk(self.tmp):
+                for name in [root] + [os.path.join(root, n)
+                                      for n in dirs + files]:
+                    os.chown(name, syscall_filter.NOBODY,
+                             syscall_filter.NOBODY)
+        cmd, log, process = self.start_daemon(prefix)
+        try:
+            self.wait_for_log(log, "metrics: serving", process)
+            self.scrape_until(
+                base, 'lexwatch_mail_deliveries_total{outcome="sent"} '
+                f"{len(EXPECTED)}", process)
+            self.assertEqual(self.http(base + "/healthz"), (200, "ok\n"))
+            process.send_signal(signal.SIGHUP)
+            self.wait_for_log(log, "reloaded", process)
+        finally:
+            rc = self.stop_daemon(cmd, log, process)
+        self.assertEqual(rc, 0, "killed by the filter (-31 is SIGSYS)"
+                         if rc == -signal.SIGSYS else f"exit {rc}")
+        self.assert_delivered_exactly_once(server)
+        p = subprocess.run([*prefix, BINARY, "run", "--once", "--config",
+                            self.config], capture_output=True, text=True,
+                           timeout=RUN_TIMEOUT)
+        self.runs.append((prefix + ["run", "--once"], p.returncode, p.stdout,
+                          p.stderr))
+        self.assertEqual(p.returncode, 0)
 
 
 def case_names():

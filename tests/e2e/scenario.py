@@ -111,6 +111,8 @@ def config_toml(sources, mail, rules_dir, agencies=None):
         "[fetch]",
         "allow_insecure = true",
         'timeout = "10s"',
+        # The cases count the mail of a source's very first poll.
+        'first_run = "alert"',
         "",
         "[mail]",
     ]

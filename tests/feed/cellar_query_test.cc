@@ -21,7 +21,28 @@ TEST(CellarQuery, AsksForActsPublishedSinceTheUtcDay) {
   EXPECT_TRUE(
       Contains(q, "?work cdm:official-journal-act_date_publication ?date ."));
   EXPECT_TRUE(Contains(q, "FILTER(?date >= \"2024-07-15\"^^xsd:date)"));
-  EXPECT_TRUE(Contains(q, "ORDER BY ?date ?celex\nLIMIT 500\n"));
+  EXPECT_TRUE(Contains(q, "ORDER BY ?date ?celex ?work\nLIMIT 500\n"));
+}
+
+TEST(CellarQuery, FirstPageHasNoOffset) {
+  const std::string q = BuildCellarQuery(kJul15, 500, 0);
+  EXPECT_FALSE(Contains(q, "OFFSET"));
+  EXPECT_EQ(q.substr(q.size() - 10), "LIMIT 500\n");
+}
+
+TEST(CellarQuery, LaterPagesSkipTheRowsAlreadyRead) {
+  EXPECT_EQ(BuildCellarQuery(kJul15, 500, 1000),
+            BuildCellarQuery(kJul15, 500) + "OFFSET 1000\n");
+}
+
+TEST(CellarQuery, PagesShareOneTotalOrder) {
+  // OFFSET paging is only stable when no two rows sort equal: the work URI
+  // breaks ties between rows of the same day and CELEX.
+  const std::string q = BuildCellarQuery(kJul15, 500, 500);
+  EXPECT_TRUE(Contains(q,
+                       "GROUP BY ?work ?celex ?date ?type ?eli ?eea ?title\n"
+                       "ORDER BY ?date ?celex ?work\nLIMIT 500\nOFFSET "
+                       "500\n"));
 }
 
 TEST(CellarQuery, SelectsTheBindingsTheParserReads) {

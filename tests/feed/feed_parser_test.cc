@@ -200,6 +200,19 @@ TEST(Rss2, RelativeAndInternalLinksUseTheChannelHost) {
   EXPECT_EQ(items[1].link, "https://www.eea.europa.eu/en/y");
 }
 
+TEST(Rss2, ChannelLinkWithBadBytesOrBreaksIsNoOriginForRelativeLinks) {
+  for (const std::string channel :
+       {"https://www\xfa.eea.europa.eu/", "https://www.eea&#10;.europa.eu/",
+        "https://www.eea&#1;.europa.eu/", "https://www eea.europa.eu/"}) {
+    const std::vector<Item> items =
+        Parse("<rss><channel><link>" + channel +
+              "</link><item><title>a</title><link>/en/y</link>"
+              "<guid>g</guid></item></channel></rss>");
+    ASSERT_EQ(items.size(), 1u) << channel;
+    EXPECT_EQ(items[0].link, "") << channel;
+  }
+}
+
 TEST(Rss2, OverlongLinkIsDroppedNotCut) {
   const std::vector<Item> items =
       Parse(Rss("<item><title>a</title><link>https://example.org/" +

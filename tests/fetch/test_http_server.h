@@ -124,6 +124,14 @@ class TestHttpServer {
     handlers_[std::move(target)] = std::move(handler);
   }
 
+  // Serves requests whose path (the target before any "?") is `path` and
+  // that no Handle() target matches exactly: query-string endpoints such as
+  // SPARQL.
+  void HandlePath(std::string path, Handler handler) {
+    std::lock_guard lock(mutex_);
+    path_handlers_[std::move(path)] = std::move(handler);
+  }
+
   // Always replies `reply` to `target`.
   void Serve(std::string target, Reply reply) {
     Handle(std::move(target),
@@ -225,7 +233,13 @@ class TestHttpServer {
     {
       std::lock_guard lock(mutex_);
       auto it = handlers_.find(request.target);
-      if (it != handlers_.end()) handler = it->second;
+      if (it != handlers_.end()) {
+        handler = it->second;
+      } else {
+        auto by_path = path_handlers_.find(
+            request.target.substr(0, request.target.find('?')));
+        if (by_path != path_handlers_.end()) handler = by_path->second;
+      }
     }
     if (!handler) return Reply().WithStatus(404);
     return handler(request);
@@ -265,6 +279,7 @@ class TestHttpServer {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::map<std::string, Handler> handlers_;
+  std::map<std::string, Handler> path_handlers_;
   std::vector<RecordedRequest> requests_;
   std::vector<std::shared_ptr<Socket>> connections_;
   std::vector<std::thread> threads_;

@@ -32,6 +32,12 @@ grep -qx /etc/lexwatch/lexwatch.toml "$work/control/conffiles" ||
   fail "lexwatch.toml is not a conffile"
 [ "$(grep -c '^/etc/lexwatch/rules/' "$work/control/conffiles")" = "$rules_in_deb" ] ||
   fail "not every rule file is a conffile"
+templates_in_source=$(ls "$source"/config/templates/*/*.mustache | wc -l)
+templates_in_deb=$(grep -c '^./etc/lexwatch/templates/[a-z]*/.*\.mustache$' <<<"$contents")
+[ "$templates_in_source" = "$templates_in_deb" ] ||
+  fail "package has $templates_in_deb templates, source has $templates_in_source"
+[ "$(grep -c '^/etc/lexwatch/templates/' "$work/control/conffiles")" = "$templates_in_deb" ] ||
+  fail "not every template is a conffile"
 depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libcurl4 libsqlite3-0 libpugixml1v5 libstemmer0d libutf8proc2; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
@@ -41,7 +47,8 @@ root="$work/root"
 dpkg -x "$deb" "$root"
 # The installed config names /etc/lexwatch/rules; point a copy at the scratch
 # root so the installed binary checks the installed rules.
-sed "s|^rules_dir = .*|rules_dir = \"$root/etc/lexwatch/rules\"|" \
+sed -e "s|^rules_dir = .*|rules_dir = \"$root/etc/lexwatch/rules\"|" \
+  -e "s|^templates_dir = .*|templates_dir = \"$root/etc/lexwatch/templates\"|" \
   "$root/etc/lexwatch/lexwatch.toml" >"$work/lexwatch.toml"
 "$root/usr/bin/lexwatch" --version
 "$root/usr/bin/lexwatch" check --config "$work/lexwatch.toml" ||
@@ -58,4 +65,13 @@ if command -v systemd-analyze >/dev/null; then
   echo "systemd-analyze security exposure: $score"
   awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }' ||
     fail "unit exposure $score is above 2.0"
+  # verify: unit syntax (unknown keys are only warned about, so any output
+  # fails) and executables present, run against the installed binary.
+  mkdir "$work/verify"
+  sed "s|/usr/bin/lexwatch|$root/usr/bin/lexwatch|g" \
+    "$root/usr/lib/systemd/system/lexwatch.service" >"$work/verify/lexwatch.service"
+  verify=$(systemd-analyze verify --man=no "$work/verify/lexwatch.service" 2>&1) ||
+    fail "systemd-analyze verify: $verify"
+  [ -z "$verify" ] || fail "systemd-analyze verify: $verify"
+  echo "systemd-analyze verify: clean"
 fi

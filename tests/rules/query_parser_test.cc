@@ -77,6 +77,25 @@ TEST(QueryParser, DanglingOperatorsAreErrors) {
                   "query"});
 }
 
+TEST(QueryParser, NestingBeyondTheLimitIsAnErrorNotACrash) {
+  const std::string deep =
+      std::string(100, '(') + "water" + std::string(100, ')');
+  EXPECT_EQ(Errors("'" + deep + "'"), Lines{});
+  EXPECT_EQ(Errors("'(" + deep + ")'"),
+            Lines{"rules/test.toml:5:111: query nested too deeply (more than "
+                  "100 levels of parentheses, NOT or field:)"});
+  std::string nots;
+  for (int i = 0; i < 100000; ++i) nots += "NOT ";
+  EXPECT_EQ(Errors("'" + nots + "water'"),
+            Lines{"rules/test.toml:5:414: query nested too deeply (more than "
+                  "100 levels of parentheses, NOT or field:)"});
+  std::string fields;
+  for (int i = 0; i < 100000; ++i) fields += "title:";
+  EXPECT_EQ(Errors("'" + fields + "water'"),
+            Lines{"rules/test.toml:5:610: query nested too deeply (more than "
+                  "100 levels of parentheses, NOT or field:)"});
+}
+
 TEST(QueryParser, UnknownFieldListsTheKnownOnes) {
   EXPECT_EQ(Errors("'water titel:sewage'"),
             Lines{"rules/test.toml:5:16: unknown field 'titel:' (known: title, "
