@@ -11,6 +11,7 @@
 #include "daemon/digester.h"
 #include "daemon/ingest.h"
 #include "mail/message.h"
+#include "mail/mime_test_util.h"
 #include "store/store.h"
 
 namespace lexwatch::daemon {
@@ -199,6 +200,19 @@ TEST_F(DigestTest, DigestIsMadeAtTheSlotInSummerTimeNotBefore) {
   EXPECT_NE(rows[0].message.find("32020L2184"), std::string::npos);
   EXPECT_NE(rows[0].message.find("32014L0024"), std::string::npos);
   EXPECT_FALSE(*digester.NextDue());
+}
+
+TEST_F(DigestTest, AgencyLanguageChoosesTheDigestTemplates) {
+  config_.agencies[0].language = "en";
+  Ingest({Act("32020L2184", "Directive on drinking water")});
+  clock_.Set(Utc(2026, 3, 29, 6, 0));
+  EXPECT_EQ(RunDigests().digests, 1);
+  std::vector<store::OutboxMessage> rows = Rows("vav");
+  ASSERT_EQ(rows.size(), 1u);
+  const auto [headers, body] = mail::testing::SplitMessage(rows[0].message);
+  EXPECT_EQ(mail::testing::DecodeRfc2047(mail::testing::Unfold(
+                mail::testing::RawHeader(headers, "Subject"))),
+            "[lexwatch] Daily digest: 1 new act for Vann- og avløpsetaten");
 }
 
 TEST_F(DigestTest, EmptySlotSendsNothing) {
