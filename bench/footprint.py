@@ -263,6 +263,7 @@ def day_phase(args, sources):
     try:
         # Started: database open, rules loaded, listener up.
         wait_until(lambda: _answers(mport), 60, "the daemon")
+        anon_start = status_kb(pid, "RssAnon")
         while time.monotonic() - start < real_seconds:
             if process.poll() is not None:
                 raise SystemExit(f"footprint: daemon exited "
@@ -272,6 +273,8 @@ def day_phase(args, sources):
             time.sleep(1)
         values = scrape(mport)
         hwm = status_kb(pid, "VmHWM")
+        anon_end = status_kb(pid, "RssAnon")
+        file_end = status_kb(pid, "RssFile")
         cpu = cpu_ticks(pid) / TICK
     finally:
         stop(process)
@@ -297,6 +300,9 @@ def day_phase(args, sources):
         "rss_end_kb": samples[-1][1],
         "rss_max_kb": max(s[1] for s in samples),
         "hwm_kb": hwm,
+        "rss_anon_start_kb": anon_start,
+        "rss_anon_end_kb": anon_end,
+        "rss_file_end_kb": file_end,
         "rss_slope_kb_per_simulated_hour": round(slope_kb_per_hour(steady), 1),
         "cpu_seconds": round(cpu, 2),
     }
@@ -427,6 +433,11 @@ def report(day, idle, base):
         ("VmRSS max / VmHWM", f"{mb(many['rss_max_kb'])} / "
          f"{mb(many['hwm_kb'])}",
          f"{mb(one['rss_max_kb'])} / {mb(one['hwm_kb'])}", "-"),
+        ("RssAnon (heap) start → end; RssFile (code, shared) end",
+         f"{mb(many['rss_anon_start_kb'])} → {mb(many['rss_anon_end_kb'])};"
+         f" {mb(many['rss_file_end_kb'])}",
+         f"{mb(one['rss_anon_start_kb'])} → {mb(one['rss_anon_end_kb'])};"
+         f" {mb(one['rss_file_end_kb'])}", "-"),
         ("RSS slope after hour 1 (kB per simulated hour)",
          many["rss_slope_kb_per_simulated_hour"],
          one["rss_slope_kb_per_simulated_hour"], "-"),

@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <iterator>
 
@@ -261,6 +262,56 @@ bool StartsMarkup(std::string_view html, std::size_t i) {
   return IsAsciiAlpha(next) || next == '/' || next == '!' || next == '?';
 }
 
+// Classify() for each ASCII byte: C0 controls and DEL are Cc (dropped)
+// except the white-space ones; the space is Zs.
+constexpr std::array<CharClass, 128> kAsciiClasses = [] {
+  std::array<CharClass, 128> classes{};
+  for (int c = 0; c < 128; ++c) {
+    if (c == '\t' || c == '\n' || c == '\r' || c == 0x0B || c == 0x0C ||
+        c == ' ') {
+      classes[c] = CharClass::kSpace;
+    } else if (c < 0x20 || c == 0x7F) {
+      classes[c] = CharClass::kDrop;
+    } else {
+      classes[c] = CharClass::kKeep;
+    }
+  }
+  return classes;
+}();
+
+// SanitizeLine's loop over the ASCII bytes from in[i] on: appends runs of kept
+// bytes whole. Returns the position of the first non-ASCII byte, the end, or
+// the position where the output first exceeds `max_bytes`.
+std::size_t AppendAsciiRun(std::string_view in, std::size_t i,
+                           std::size_t max_bytes, bool* pending_space,
+                           std::string* out) {
+  while (i < in.size() && out->size() <= max_bytes) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c >= 0x80) break;
+    const CharClass cls = kAsciiClasses[c];
+    if (cls != CharClass::kKeep) {
+      if (cls == CharClass::kSpace) *pending_space = true;
+      ++i;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < in.size() && static_cast<unsigned char>(in[end]) < 0x80 &&
+           kAsciiClasses[static_cast<unsigned char>(in[end])] ==
+               CharClass::kKeep) {
+      ++end;
+    }
+    if (*pending_space && !out->empty()) out->push_back(' ');
+    *pending_space = false;
+    // Take no more than the cut can look at, so hostile megabytes are not
+    // copied.
+    const std::size_t room = max_bytes + 1 - out->size();
+    end = std::min(end, i + room);
+    out->append(in.data() + i, end - i);
+    i = end;
+  }
+  return i;
+}
+
 }  // namespace
 
 std::string SanitizeLine(std::string_view in, std::size_t max_bytes) {
@@ -269,8 +320,14 @@ std::string SanitizeLine(std::string_view in, std::size_t max_bytes) {
   bool pending_space = false;
   std::size_t i = 0;
   // Stop reading once the output is known to be too long: the input may be
-  // megabytes of hostile text.
+  // megabytes of hostile text. Reading a little past that point is harmless:
+  // the cut looks only at the first max_bytes + 1 bytes of the output.
   while (i < in.size() && out.size() <= max_bytes) {
+    if (static_cast<unsigned char>(in[i]) < 0x80) {
+      // Feed text is nearly all ASCII, whose classes need no Unicode tables.
+      i = AppendAsciiRun(in, i, max_bytes, &pending_space, &out);
+      continue;
+    }
     const int32_t c = DecodeAt(in, &i);
     switch (Classify(c)) {
       case CharClass::kDrop:
@@ -314,8 +371,14 @@ std::string HtmlToText(std::string_view html) {
     } else if (c == '&' && DecodeEntity(html, &i, &out)) {
       continue;
     } else {
-      out.push_back(c);
-      ++i;
+      // Copy up to the next byte that may start markup or an entity.
+      // (A plain loop: find_first_of calls memchr once per byte.)
+      std::size_t next = i + 1;
+      while (next < html.size() && html[next] != '<' && html[next] != '&') {
+        ++next;
+      }
+      out.append(html.data() + i, next - i);
+      i = next;
     }
   }
   return out;

@@ -57,7 +57,7 @@ void RenderSources(std::string& out, const MetricsSnapshot& s) {
             "Items not in the archive before.",
             [](const SourceMetrics& m) { return m.items_new; });
   PerSource(out, s, "lexwatch_source_items_matched_total", "counter",
-            "Items that matched at least one rule.",
+            "Fetched items that matched at least one rule, new or known.",
             [](const SourceMetrics& m) { return m.items_matched; });
   PerSource(out, s, "lexwatch_source_poll_failures_total", "counter",
             "Polls that failed (network, HTTP, parse or database error).",

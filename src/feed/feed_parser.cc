@@ -49,11 +49,19 @@ Result<std::vector<Item>> ParseFeed(std::string_view bytes,
                                     const ParseOptions& options) {
   // A JSON body falls through to the XML parser, whose error names it.
   if (NotXmlKind(bytes).starts_with("HTML")) return HtmlPageError(source);
-  const std::string input = NeutraliseNulRefs(bytes);
+  std::string input = NeutraliseNulRefs(bytes);
   pugi::xml_document doc;
   // parse_default: no DOCTYPE entity expansion, no external fetches.
-  const pugi::xml_parse_result parsed = doc.load_buffer(
-      input.data(), input.size(), pugi::parse_default, pugi::encoding_auto);
+  // The copy is ours, so pugixml parses it in place instead of copying it
+  // again (the document points into it). Its terminating NUL is included:
+  // load_buffer parses a NUL-terminated copy, and error offsets stay the
+  // same. Under 4 bytes the NUL would take part in guessing the encoding.
+  const pugi::xml_parse_result parsed =
+      input.size() < 4
+          ? doc.load_buffer(input.data(), input.size(), pugi::parse_default,
+                            pugi::encoding_auto)
+          : doc.load_buffer_inplace(input.data(), input.size() + 1,
+                                    pugi::parse_default, pugi::encoding_auto);
   if (!parsed) {
     return Status::InvalidArgument(source, "XML error at offset " +
                                                std::to_string(parsed.offset) +

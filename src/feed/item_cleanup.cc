@@ -114,8 +114,10 @@ std::string RemoveDotSegments(std::string url) {
   return url;
 }
 
-std::string EscapeSpaces(std::string_view s) {
+std::string EscapeSpaces(std::string s) {
+  if (s.find(' ') == std::string::npos) return s;
   std::string out;
+  out.reserve(s.size() + 8);
   for (char c : s) {
     if (c == ' ') {
       out.append("%20");
@@ -126,12 +128,22 @@ std::string EscapeSpaces(std::string_view s) {
   return out;
 }
 
-std::string ToText(std::string_view raw, TextKind kind) {
+// `raw` reduced to text when it is HTML, then sanitised to one line.
+std::string CleanText(std::string_view raw, TextKind kind,
+                      std::size_t max_bytes) {
   if (kind == TextKind::kHtml ||
       (kind == TextKind::kMaybeHtml && LooksLikeHtml(raw))) {
-    return HtmlToText(raw);
+    return SanitizeLine(HtmlToText(raw), max_bytes);
   }
-  return std::string(raw);
+  return SanitizeLine(raw, max_bytes);
+}
+
+// True when `s` contains the lower-case ASCII `lower_needle`, ignoring ASCII
+// case.
+bool ContainsNoCase(std::string_view s, std::string_view lower_needle) {
+  return std::search(s.begin(), s.end(), lower_needle.begin(),
+                     lower_needle.end(),
+                     [](char a, char b) { return Lower(a) == b; }) != s.end();
 }
 
 std::optional<long long> ParseDate(std::string_view text) {
@@ -230,8 +242,7 @@ std::string ReadAnnex(std::string_view title, std::size_t* pos) {
 }  // namespace
 
 void ApplyEeaMetadata(Item* item) {
-  const std::string lower = ToLower(item->title);
-  if (lower.find("text with eea relevance") != std::string::npos) {
+  if (ContainsNoCase(item->title, "text with eea relevance")) {
     item->eea_relevant = true;
   }
   if (item->doc_type != "eea-decision" &&
@@ -270,6 +281,8 @@ void ApplyEeaMetadata(Item* item) {
 bool LooksLikeHtml(std::string_view text) {
   const std::size_t last_gt = text.rfind('>');
   for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    // Only '<' and '&' can start markup.
+    if (text[i] != '<' && text[i] != '&') continue;
     const char next = text[i + 1];
     if (text[i] == '<' && last_gt != std::string_view::npos && last_gt > i &&
         (IsAlpha(next) || next == '/' || next == '!')) {
@@ -339,17 +352,25 @@ void ApplyEurlex(Item* item) {
   if (item->celex.empty()) item->celex = FindCelex(item->link);
   if (item->celex.empty()) item->celex = FindCelex(item->guid);
   if (item->celex.empty()) return;
-  const std::string prefix = "CELEX:" + item->celex;
-  if (item->title.starts_with(prefix)) {
-    std::string_view rest = std::string_view(item->title).substr(prefix.size());
+  const std::string_view title = item->title;
+  const std::size_t prefix_size = 6 + item->celex.size();  // "CELEX:<number>"
+  if (title.starts_with("CELEX:") && title.substr(6).starts_with(item->celex)) {
+    std::string_view rest = title.substr(prefix_size);
     if (rest.starts_with(":")) rest = TrimSpaces(rest.substr(1));
     if (rest.empty()) {
       item->title =
           DocTypeFromCelex(item->celex) == "corrigendum"
               ? "Corrigendum to " + std::string(CorrectedAct(item->celex))
               : item->celex;
-    } else if (rest.size() < item->title.size() - prefix.size()) {
-      item->title = std::string(rest);  // There was a ": " to strip.
+    } else if (rest.size() < title.size() - prefix_size) {
+      // There was a ": " to strip; usually nothing at the end, so the title
+      // can lose its head in place.
+      if (rest.data() + rest.size() == title.data() + title.size()) {
+        item->title.erase(0,
+                          static_cast<std::size_t>(rest.data() - title.data()));
+      } else {
+        item->title = std::string(rest);
+      }
     }
   }
   item->doc_type = DocTypeFromCelexAndTitle(item->celex, item->title);
@@ -377,12 +398,10 @@ std::optional<Item> CleanItem(const RawItem& raw, const FeedContext& context,
   Item item;
   item.source = std::string(source);
   item.guid = SanitizeLine(raw.guid, kMaxFieldBytes);
-  item.title = SanitizeLine(ToText(raw.title, raw.title_kind), kMaxTitleBytes);
-  item.summary =
-      SanitizeLine(ToText(raw.summary, raw.summary_kind), kMaxSummaryBytes);
+  item.title = CleanText(raw.title, raw.title_kind, kMaxTitleBytes);
+  item.summary = CleanText(raw.summary, raw.summary_kind, kMaxSummaryBytes);
   if (item.summary.empty()) {
-    item.summary =
-        SanitizeLine(ToText(raw.content, raw.content_kind), kMaxSummaryBytes);
+    item.summary = CleanText(raw.content, raw.content_kind, kMaxSummaryBytes);
   }
   item.link = CleanLink(raw.link, context.origin);
   if (item.title.empty() && item.link.empty() && item.guid.empty()) {

@@ -60,6 +60,9 @@ std::string TextOf(pugi::xml_node node, bool space_between_elements) {
 }
 
 const XmlScopes::Declarations& XmlScopes::DeclarationsOf(pugi::xml_node node) {
+  // Most elements have no attributes: nothing to remember about them.
+  static const Declarations kNone;
+  if (!node.first_attribute()) return kNone;
   auto [it, inserted] = cache_.try_emplace(node.internal_object());
   if (!inserted) return it->second;
   Declarations& d = it->second;

@@ -167,5 +167,52 @@ TEST(HtmlToText, UnterminatedMarkupDropsTheRest) {
   EXPECT_EQ(HtmlToText("y<!-- never closed"), "y");
 }
 
+// The ASCII fast path must classify each byte as the Unicode path does.
+TEST(SanitizeLine, DropsAsciiControlsInsideAsciiRuns) {
+  EXPECT_EQ(SanitizeLine("ab\x01\x02"
+                         "cd\x1f"
+                         "ef\x7f",
+                         100),
+            "abcdef");
+}
+
+TEST(SanitizeLine, FoldsCrLfVtFfInsideAsciiRunsToOneSpace) {
+  EXPECT_EQ(SanitizeLine("a\r\n\x0b\x0c b\rc\nd", 100), "a b c d");
+}
+
+TEST(SanitizeLine, DropsNulWithoutSplittingOrJoiningWords) {
+  EXPECT_EQ(SanitizeLine(std::string("\0ab\0\0cd \0ef\0", 11), 100), "abcd ef");
+}
+
+TEST(SanitizeLine, MixesAsciiAndNonAsciiRuns) {
+  EXPECT_EQ(SanitizeLine("EØS-komiteens\u00A0\tbeslutning \u202Enr\u202C 12"
+                         "\u2028\u00e6",
+                         100),
+            "EØS-komiteens beslutning nr 12 \u00e6");
+}
+
+TEST(SanitizeLine, ReplacesInvalidUtf8RightAfterAnAsciiRun) {
+  EXPECT_EQ(SanitizeLine("abc\xff", 100), "abc\uFFFD");
+  EXPECT_EQ(SanitizeLine("abc\xC3", 100), "abc\uFFFD");
+  EXPECT_EQ(SanitizeLine("abc\xE2\x82"
+                         "def",
+                         100),
+            "abc\uFFFD"
+            "def");
+  EXPECT_EQ(SanitizeLine("abc \x80 def", 100), "abc \uFFFD def");
+}
+
+TEST(SanitizeLine, CutsAsciiRunWithPendingSpaceAtTheLimit) {
+  EXPECT_EQ(SanitizeLine("abcd efgh", 4), "a\u2026");
+  EXPECT_EQ(SanitizeLine("abcdefghij", 6), "abc\u2026");
+  EXPECT_EQ(SanitizeLine("ab cd", 2), "ab");
+  EXPECT_EQ(SanitizeLine("abc", 2), "ab");
+}
+
+TEST(HtmlToText, CopiesTextBetweenStrayMarkupCharacters) {
+  EXPECT_EQ(HtmlToText("a < b && c <3 &"), "a < b && c <3 &");
+  EXPECT_EQ(HtmlToText("x&amp;<b>y</b>\xff&lt;"), "x&y\xff<");
+}
+
 }  // namespace
 }  // namespace lexwatch

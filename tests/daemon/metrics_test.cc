@@ -38,7 +38,7 @@ lexwatch_source_items_fetched_total{source="oj-l"} 200
 # TYPE lexwatch_source_items_new_total counter
 lexwatch_source_items_new_total{source="eea-news"} 0
 lexwatch_source_items_new_total{source="oj-l"} 5
-# HELP lexwatch_source_items_matched_total Items that matched at least one rule.
+# HELP lexwatch_source_items_matched_total Fetched items that matched at least one rule, new or known.
 # TYPE lexwatch_source_items_matched_total counter
 lexwatch_source_items_matched_total{source="eea-news"} 0
 lexwatch_source_items_matched_total{source="oj-l"} 1
