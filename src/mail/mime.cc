@@ -26,16 +26,30 @@ bool AtLineEnd(std::string_view text, std::size_t i) {
   return i >= text.size() || IsLineEnd(text, i, &len);
 }
 
-std::string QpToken(std::string_view text, std::size_t i, bool line_start) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+// Whether text[i] may stand as itself in quoted-printable; otherwise it is
+// written "=XX".
+bool QpLiteral(std::string_view text, std::size_t i, bool line_start) {
   unsigned char c = static_cast<unsigned char>(text[i]);
   bool literal = (c >= 33 && c <= 126 && c != '=') || c == ' ' || c == '\t';
   // Trailing blanks are stripped by some gateways and a lone "." line ends
   // SMTP DATA on a careless relay: encode both.
   if ((c == ' ' || c == '\t') && AtLineEnd(text, i + 1)) literal = false;
   if (c == '.' && line_start) literal = false;
-  if (literal) return std::string(1, static_cast<char>(c));
-  return {'=', kHex[c >> 4], kHex[c & 0xf]};
+  return literal;
+}
+
+// Appended in place: a std::string per character made encoding a mail
+// mostly malloc.
+void AppendQp(char ch, bool literal, std::string* out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  unsigned char c = static_cast<unsigned char>(ch);
+  if (literal) {
+    out->push_back(ch);
+    return;
+  }
+  out->push_back('=');
+  out->push_back(kHex[c >> 4]);
+  out->push_back(kHex[c & 0xf]);
 }
 
 }  // namespace
@@ -60,6 +74,7 @@ std::string Base64Encode(std::string_view bytes) {
 
 std::string QuotedPrintableEncode(std::string_view text) {
   std::string out;
+  out.reserve(text.size() + text.size() / 8);
   std::size_t column = 0;
   for (std::size_t i = 0; i < text.size();) {
     std::size_t end_len;
@@ -69,16 +84,16 @@ std::string QuotedPrintableEncode(std::string_view text) {
       i += end_len;
       continue;
     }
-    std::string token = QpToken(text, i, column == 0);
-    // Keep room for the soft break "=" unless this token ends the line.
+    bool literal = QpLiteral(text, i, column == 0);
+    // Keep room for the soft break "=" unless this character ends the line.
     std::size_t limit = AtLineEnd(text, i + 1) ? kQpLineMax : kQpLineMax - 1;
-    if (column + token.size() > limit) {
+    if (column + (literal ? 1 : 3) > limit) {
       out.append("=\r\n");
       column = 0;
-      token = QpToken(text, i, true);
+      literal = QpLiteral(text, i, true);
     }
-    out.append(token);
-    column += token.size();
+    AppendQp(text[i], literal, &out);
+    column += literal ? 1 : 3;
     ++i;
   }
   return out;

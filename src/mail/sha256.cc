@@ -68,14 +68,16 @@ std::array<std::uint8_t, 32> Sha256(std::string_view data) {
   std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
                                     0xa54ff53a, 0x510e527f, 0x9b05688c,
                                     0x1f83d9ab, 0x5be0cd19};
-  std::size_t full = data.size() / 64 * 64;
+  // `rest` as a remainder, so the compiler sees it is below 64 (written as
+  // size - full, GCC 12 warns that tail[rest] may overflow).
+  std::size_t rest = data.size() % 64;
+  std::size_t full = data.size() - rest;
   for (std::size_t i = 0; i < full; i += 64) {
     Compress(h, reinterpret_cast<const std::uint8_t*>(data.data() + i));
   }
   // The tail, the 0x80 marker and the 64-bit bit length fill one or two
   // final blocks.
   std::uint8_t tail[128] = {};
-  std::size_t rest = data.size() - full;
   for (std::size_t i = 0; i < rest; ++i) tail[i] = data[full + i];
   tail[rest] = 0x80;
   std::size_t tail_len = rest + 9 <= 64 ? 64 : 128;

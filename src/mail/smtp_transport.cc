@@ -176,8 +176,11 @@ Delivery SmtpTransport::Deliver(std::string_view envelope_from,
 
   // Plain text only to a loopback relay; TRY would fall back silently.
   bool plain = !options_.starttls && IsLoopback(UrlHost(options_.url));
-  std::string mail_from = "<" + std::string(envelope_from) + ">";
-  std::string rcpt_to = "<" + std::string(recipient) + ">";
+  // Appended, not "<" + std::string(...): GCC 12 warns -Wrestrict on that
+  // (a false positive, GCC bug 105329).
+  std::string mail_from, rcpt_to;
+  mail_from.append("<").append(envelope_from).append(">");
+  rcpt_to.append("<").append(recipient).append(">");
   curl_slist* rcpt = curl_slist_append(nullptr, rcpt_to.c_str());
   if (rcpt == nullptr) {
     return {Outcome::kTransient, url + ": out of memory", 0, false};

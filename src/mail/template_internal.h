@@ -22,6 +22,11 @@ struct ParsedTemplate {
   std::string path;    // For error messages.
   std::string source;  // LF line ends as in the file.
   bool html = false;   // HTML-escape {{ }}; other kinds are not escaped.
+  // Known partials are inlined into `parsed` at load. When one is left as a
+  // tag (it includes itself, nests too deep, or delimiters change), the
+  // library parses it on each render and may store an error in `parsed`:
+  // such renders hold the set's render_mutex().
+  bool runtime_partials = false;
   std::unique_ptr<mustache::mustache> parsed;
 };
 

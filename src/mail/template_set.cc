@@ -119,6 +119,73 @@ std::string StripStandaloneLines(std::string_view source) {
   return out;
 }
 
+// A language's partials by name ("facts.html"), standalone lines stripped.
+using PartialMap = std::map<std::string, std::string, std::less<>>;
+
+// Partials may include partials this deep before the rest is left to the
+// library, which parses such a partial again on every render.
+constexpr std::size_t kMaxPartialDepth = 8;
+
+// The library trims tag contents with std::isspace.
+std::string_view TrimSpace(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\n\v\f\r";
+  std::size_t first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+// Whether a tag changes the delimiters ({{=<% %>=}}). Text inlined after
+// such a tag would be parsed with the new ones, unlike a partial.
+bool ChangesDelimiters(std::string_view source) {
+  for (std::size_t pos = source.find("{{"); pos != std::string_view::npos;
+       pos = source.find("{{", pos + 2)) {
+    if (TrimSpace(source.substr(pos + 2)).starts_with('=')) return true;
+  }
+  return false;
+}
+
+// `source` with each {{> name}} of a known partial replaced by the
+// partial's text, so the library parses it once here instead of on every
+// render (it parses a partial's text each time it meets the tag). The
+// output is the same: a partial renders into the caller's line buffer and
+// context, as inlined text does. Tags are found as the library finds them
+// with the default delimiters. `open` holds the partials being inlined. Sets
+// *runtime_partials when a known partial is left as a tag: one that
+// includes itself, or nested deeper than kMaxPartialDepth.
+std::string InlinePartials(std::string_view source, const PartialMap& partials,
+                           std::vector<std::string_view>* open,
+                           bool* runtime_partials) {
+  std::string out;
+  std::size_t copied = 0;
+  std::size_t pos = 0;
+  while ((pos = source.find("{{", pos)) != std::string_view::npos) {
+    std::size_t start = pos;
+    bool triple = source.substr(pos + 2, 1) == "{";
+    std::string_view close = triple ? "}}}" : "}}";
+    std::size_t end = source.find(close, pos + (triple ? 3 : 2));
+    if (end == std::string_view::npos) break;  // Load reports the error.
+    std::string_view tag = TrimSpace(source.substr(pos + 2, end - pos - 2));
+    pos = end + close.size();
+    if (triple || !tag.starts_with('>')) continue;
+    auto partial = partials.find(TrimSpace(tag.substr(1)));
+    if (partial == partials.end()) continue;  // Reported as unknown.
+    std::string_view name = partial->first;
+    if (open->size() == kMaxPartialDepth ||
+        std::find(open->begin(), open->end(), name) != open->end()) {
+      *runtime_partials = true;
+      continue;
+    }
+    out.append(source.substr(copied, start - copied));
+    open->push_back(name);
+    out.append(
+        InlinePartials(partial->second, partials, open, runtime_partials));
+    open->pop_back();
+    copied = pos;
+  }
+  out.append(source.substr(copied));
+  return out;
+}
+
 // Records lookups the view cannot answer.
 class RecordingContext : public mustache::context<std::string> {
  public:
@@ -156,12 +223,22 @@ class RecordingContext : public mustache::context<std::string> {
   mutable std::map<std::string, mustache::data> partials_;
 };
 
-// Line ends as the mail needs them: CRLF, and a final one.
+// Collects the library's output without the std::ostringstream its
+// string-returning render() builds.
+struct StringSink {
+  StringSink& operator<<(const std::string& s) {
+    out->append(s);
+    return *this;
+  }
+  std::string* out;
+};
+
+// Line ends as the mail needs them: CRLF, and a final one; kKeepLine goes.
 std::string ToCrlf(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 32);
   for (char c : text) {
-    if (c == '\r') continue;
+    if (c == '\r' || c == kKeepLine) continue;
     if (c == '\n') out.push_back('\r');
     out.push_back(c);
   }
@@ -179,7 +256,43 @@ struct TemplateSetBuilder {
       const TemplateFiles& files, const fs::path& dir);
   static void TestRender(const TemplateSet& set, const TemplateFiles& files,
                          const fs::path& dir, std::vector<std::string>* errors);
+  static std::unique_ptr<ParsedTemplate> Parse(std::string path,
+                                               const std::string& source,
+                                               std::string_view name,
+                                               const PartialMap& partials,
+                                               bool inline_partials);
 };
+
+// Parses a template once, its known partials inlined unless
+// `inline_partials` is false (a file of its language changes delimiters).
+std::unique_ptr<ParsedTemplate> TemplateSetBuilder::Parse(
+    std::string path, const std::string& source, std::string_view name,
+    const PartialMap& partials, bool inline_partials) {
+  auto t = std::make_unique<ParsedTemplate>();
+  t->path = std::move(path);
+  t->source = source;
+  t->html = IsHtml(name);
+  std::string stripped = StripStandaloneLines(source);
+  std::vector<std::string_view> open;
+  t->runtime_partials = !inline_partials;
+  if (inline_partials) {
+    t->parsed = std::make_unique<mustache::mustache>(
+        InlinePartials(stripped, partials, &open, &t->runtime_partials));
+  }
+  if (t->parsed == nullptr || !t->parsed->is_valid()) {
+    // Valid parts always make a valid whole; should they not, render as
+    // the library would without inlining.
+    t->parsed = std::make_unique<mustache::mustache>(stripped);
+    t->runtime_partials = true;
+  }
+  if (t->html) {
+    t->parsed->set_custom_escape(
+        [](const std::string& s) { return HtmlEscape(s); });
+  } else {
+    t->parsed->set_custom_escape([](const std::string& s) { return s; });
+  }
+  return t;
+}
 
 std::string RenderTemplate(const TemplateSet& set, std::string_view lang,
                            std::string_view name, const mustache::data& view,
@@ -188,14 +301,20 @@ std::string RenderTemplate(const TemplateSet& set, std::string_view lang,
   const ParsedTemplate* t = set.Find(lang, name);
   if (t == nullptr) t = set.Find(TemplateSet::Languages().front(), name);
   if (t == nullptr) return "";
-  std::lock_guard<std::mutex> lock(set.render_mutex());
+  // Rendering only reads the parsed template, except that the library
+  // parses a partial left as a tag and stores its errors in the template.
+  std::unique_lock<std::mutex> lock(set.render_mutex(), std::defer_lock);
+  if (t->runtime_partials) lock.lock();
   RecordingContext context(&view, set, std::string(lang), unknown);
-  std::string out = t->parsed->render(context);
-  std::erase(out, kKeepLine);
+  std::string out;
+  StringSink sink{&out};
+  t->parsed->render(context, sink);
   if (!t->parsed->is_valid() && error != nullptr) {
     *error = t->parsed->error_message();
   }
-  return t->html || name.ends_with(".txt") ? ToCrlf(out) : out;
+  if (t->html || name.ends_with(".txt")) return ToCrlf(out);
+  std::erase(out, kKeepLine);
+  return out;
 }
 
 const std::vector<std::string>& TemplateSet::Languages() {
@@ -231,32 +350,29 @@ Result<std::shared_ptr<const TemplateSet>> TemplateSetBuilder::Build(
       errors.push_back((dir / lang).string() + ": missing template directory");
       continue;
     }
+    // Partials first: the templates inline them.
+    std::vector<std::string> templates;  // Valid template files.
+    bool changes_delimiters = false;
     for (const auto& [file, source] : l->second) {
-      std::string path = (dir / lang / file).string();
-      std::string name = file.substr(0, file.size() - kSuffixSize);
       if (mustache::mustache check(source); !check.is_valid()) {
         // Parsed as written, so the error's place is the file's.
-        errors.push_back(ParseError(path, source, check.error_message()));
+        errors.push_back(ParseError((dir / lang / file).string(), source,
+                                    check.error_message()));
         continue;
       }
-      std::string stripped = StripStandaloneLines(source);
+      changes_delimiters = changes_delimiters || ChangesDelimiters(source);
+      std::string name = file.substr(0, file.size() - kSuffixSize);
       if (name.starts_with("_")) {
-        set->partials_[lang][name.substr(1)] = stripped;
-        continue;
-      }
-      auto parsed = std::make_unique<mustache::mustache>(stripped);
-      auto t = std::make_unique<ParsedTemplate>();
-      t->path = path;
-      t->source = source;
-      t->html = IsHtml(name);
-      if (t->html) {
-        parsed->set_custom_escape(
-            [](const std::string& s) { return HtmlEscape(s); });
+        set->partials_[lang][name.substr(1)] = StripStandaloneLines(source);
       } else {
-        parsed->set_custom_escape([](const std::string& s) { return s; });
+        templates.push_back(file);
       }
-      t->parsed = std::move(parsed);
-      set->templates_[lang][name] = std::move(t);
+    }
+    for (const std::string& file : templates) {
+      std::string name = file.substr(0, file.size() - kSuffixSize);
+      set->templates_[lang][name] =
+          Parse((dir / lang / file).string(), l->second.at(file), name,
+                set->partials_[lang], !changes_delimiters);
     }
     for (const std::string& name : RequiredTemplates()) {
       if (l->second.count(name + kSuffix) == 0) {

@@ -61,7 +61,8 @@ class TemplateSet {
   std::map<std::string, std::map<std::string, std::string, std::less<>>,
            std::less<>>
       partials_;
-  // The template library keeps per-render state in the parsed template.
+  // Held by renders of templates whose partials the library parses while
+  // rendering (ParsedTemplate::runtime_partials); other renders only read.
   mutable std::mutex mutex_;
 };
 

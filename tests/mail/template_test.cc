@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "mail/message.h"
 #include "mail/mime_test_util.h"
@@ -282,6 +283,52 @@ TEST(RenderDigest, EscapesHostileFeedTextInHtmlOnly) {
                               "&quot;q&quot;"));
   EXPECT_THAT(html, HasSubstr("Etat &lt;i&gt;&amp;&lt;/i&gt;"));
   EXPECT_THAT(Text(m, 0), HasSubstr("<img src=x onerror=alert(1)> & \"q\""));
+}
+
+// The ingest thread renders alerts while the mail thread renders digests,
+// from the same set.
+TEST(RenderAlert, TwoThreadsRenderingFromOneSetGetTheSameBytes) {
+  Result<std::shared_ptr<const TemplateSet>> set = TemplateSet::Load(kShipped);
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  AlertInput alert = Sample();
+  alert.templates = set->get();
+  DigestInput digest = SampleDigestInput();
+  digest.templates = set->get();
+  const std::string alert_bytes = RenderAlert(alert).bytes;
+  const std::string digest_bytes = RenderDigest(digest).bytes;
+  int alert_diffs = 0;
+  int digest_diffs = 0;
+  std::thread alerts([&] {
+    for (int i = 0; i < 200; ++i) {
+      alert_diffs += RenderAlert(alert).bytes != alert_bytes;
+    }
+  });
+  std::thread digests([&] {
+    for (int i = 0; i < 200; ++i) {
+      digest_diffs += RenderDigest(digest).bytes != digest_bytes;
+    }
+  });
+  alerts.join();
+  digests.join();
+  EXPECT_EQ(alert_diffs, 0);
+  EXPECT_EQ(digest_diffs, 0);
+}
+
+// Such a partial cannot be inlined; the library renders it as before.
+TEST(TemplateSet, PartialIncludingItselfStillRenders) {
+  TemplateCopy copy;
+  copy.Write("en/_again.txt.mustache",
+             "{{#digest}}{{> again.txt}}{{/digest}}again\n");
+  std::ofstream(copy.file("en/alert.txt.mustache"), std::ios::app)
+      << "{{> again.txt}}\n";
+  Result<std::shared_ptr<const TemplateSet>> set =
+      TemplateSet::Load(copy.dir());
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  AlertInput input = Sample();
+  input.language = "en";
+  input.templates = set->get();
+  EXPECT_THAT(Text(RenderAlert(input), 0),
+              HasSubstr("Contact eu@example.org.\r\nagain"));
 }
 
 }  // namespace
