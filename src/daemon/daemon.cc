@@ -39,6 +39,31 @@ constexpr char kNoticeSourceSilent[] = "source-silent";
 constexpr char kNoticeSourceFlood[] = "source-flood";
 constexpr char kNoticeRulesRefused[] = "rules-refused";
 
+// --once: batch after batch until what is due now is done. A batch short
+// of kDispatchBatch took every due row; one that sent nothing (a server
+// deferring everything, a refused login) stops it, as does the cap on
+// batches, so a retry wait of "0s" cannot spin for ever.
+constexpr int kOnceMaxBatches = 1000;
+
+Result<mail::DispatchStats> RunAllDue(mail::Dispatcher& dispatcher) {
+  mail::DispatchStats total;
+  for (int batch = 0; batch < kOnceMaxBatches; ++batch) {
+    Result<mail::DispatchStats> stats = dispatcher.RunDue(kDispatchBatch);
+    if (!stats.ok()) return stats;
+    total.sent += stats->sent;
+    total.deferred += stats->deferred;
+    total.failed += stats->failed;
+    total.held += stats->held;
+    total.expired += stats->expired;
+    total.released += stats->released;
+    total.notices += stats->notices;
+    const int taken = stats->sent + stats->deferred + stats->failed +
+                      stats->held + stats->expired;
+    if (taken < kDispatchBatch || stats->sent == 0) break;
+  }
+  return total;
+}
+
 std::string FormatUtc(long long unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
@@ -531,11 +556,15 @@ Result<IngestStats> Daemon::IngestPoll(SourceRun& run,
 
 Status Daemon::HoldAll(const std::vector<Item>& items, const char* kind) {
   // An item held already keeps its hold: HoldItem only refreshes it.
+  // One transaction (one fsync) for the lot: a first poll of a CELLAR
+  // source can bring thousands. Nothing is held unless all are.
   TimePoint now = clock_.Now();
-  for (const Item& item : items) {
-    if (Status s = store_->HoldItem(item, kind, now); !s.ok()) return s;
-  }
-  return Status::Ok();
+  return store_->InTransaction([&]() -> Status {
+    for (const Item& item : items) {
+      if (Status s = store_->HoldItem(item, kind, now); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
 }
 
 void Daemon::FinishPoll(SourceRun& run, store::SourceState& state,
@@ -699,7 +728,9 @@ void Daemon::RequestDispatch() {
   auto guard = boost::asio::make_work_guard(io_);
   boost::asio::post(mail_thread_, [this, guard]() {
     bool digests_ok = MakeDueDigests();
-    Result<mail::DispatchStats> stats = dispatcher_->RunDue(kDispatchBatch);
+    Result<mail::DispatchStats> stats =
+        options_.once ? RunAllDue(*dispatcher_)
+                      : dispatcher_->RunDue(kDispatchBatch);
     if (stats.ok()) metrics_.CountMail(*stats);
     std::optional<TimePoint> next = NextMailWake();
     boost::asio::post(io_, [this, stats, digests_ok, next, guard]() {

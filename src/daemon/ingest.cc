@@ -26,15 +26,37 @@ std::string SummariseReasons(const std::vector<rules::MatchReason>& reasons) {
 Result<IngestStats> Ingestor::Ingest(const std::vector<Item>& items,
                                      const rules::Matcher& matcher) {
   IngestStats stats;
-  for (const Item& item : items) {
-    ++stats.items;
-    if (Status s = IngestOne(item, matcher, stats); !s.ok()) return s;
+  const std::size_t chunk = kItemsPerTransaction;
+  for (std::size_t begin = 0; begin < items.size(); begin += chunk) {
+    const std::size_t end = std::min(items.size(), begin + chunk);
+    IngestStats done;
+    std::vector<std::string> log;
+    Status s = store_.InTransaction(
+        [&] { return IngestChunk(items, begin, end, matcher, done, log); });
+    if (!s.ok()) return s;
+    for (const std::string& line : log) spdlog::info("{}", line);
+    stats.items += done.items;
+    stats.new_items += done.new_items;
+    stats.matched += done.matched;
+    stats.queued += done.queued;
+    stats.pending += done.pending;
   }
   return stats;
 }
 
+Status Ingestor::IngestChunk(const std::vector<Item>& items, std::size_t begin,
+                             std::size_t end, const rules::Matcher& matcher,
+                             IngestStats& stats,
+                             std::vector<std::string>& log) {
+  for (std::size_t i = begin; i < end; ++i) {
+    ++stats.items;
+    if (Status s = IngestOne(items[i], matcher, stats, log); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Status Ingestor::IngestOne(const Item& item, const rules::Matcher& matcher,
-                           IngestStats& stats) {
+                           IngestStats& stats, std::vector<std::string>& log) {
   const std::string key = item.Key();
   Result<bool> known = store_.HasItem(key);
   if (!known.ok()) return known.status();
@@ -53,14 +75,17 @@ Status Ingestor::IngestOne(const Item& item, const rules::Matcher& matcher,
   if (!saved.ok()) return saved.status();
   stats.queued += saved->queued;
   stats.pending += saved->pending;
+  // Logged by Ingest after the commit: a rolled-back alert was never queued.
+  if (!spdlog::should_log(spdlog::level::info)) return Status::Ok();
   for (const store::NewAlert& a : routed.alerts) {
-    spdlog::info(
+    log.push_back(fmt::format(
         "queued source={} item={} agency={} message_id={} reasons=\"{}\"",
-        item.source, key, a.agency_id, a.message_id, a.reasons);
+        item.source, key, a.agency_id, a.message_id, a.reasons));
   }
   for (const store::PendingEntry& p : routed.pending) {
-    spdlog::info("digest source={} item={} agency={} reasons=\"{}\"",
-                 item.source, key, p.agency_id, p.summary);
+    log.push_back(
+        fmt::format("digest source={} item={} agency={} reasons=\"{}\"",
+                    item.source, key, p.agency_id, p.summary));
   }
   return Status::Ok();
 }

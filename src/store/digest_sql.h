@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/sqlite_util.h"
 #include "store/store.h"
 
 namespace lexwatch::store::internal {
@@ -19,14 +20,13 @@ namespace lexwatch::store::internal {
 // agency already has the item in a digest, and takes the item out of the
 // waiting digest of the others. Call inside a write transaction.
 Result<std::vector<NewAlert>> TakeFromDigests(
-    sqlite3* db, std::string_view path, const std::string& item_key,
+    StatementCache& cache, const std::string& item_key,
     const std::vector<NewAlert>& alerts);
 
 // Adds or refreshes (while waiting) each entry for `item_key`, skipping
 // agencies with an outbox row for it. Returns how many were written. Call
 // inside a write transaction.
-Result<int> InsertPending(sqlite3* db, std::string_view path,
-                          const std::string& item_key,
+Result<int> InsertPending(StatementCache& cache, const std::string& item_key,
                           const std::vector<PendingEntry>& pending,
                           long long now);
 

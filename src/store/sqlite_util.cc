@@ -23,13 +23,71 @@ Status Exec(sqlite3* db, std::string_view path, const char* sql) {
   return s;
 }
 
+StatementCache::~StatementCache() {
+  for (auto& [sql, entry] : entries_) sqlite3_finalize(entry.stmt);
+}
+
+sqlite3_stmt* StatementCache::Acquire(std::string_view sql, int* rc) {
+  *rc = SQLITE_OK;
+  auto it = entries_.find(std::string(sql));
+  if (it != entries_.end()) {
+    if (it->second.in_use) return nullptr;
+    it->second.in_use = true;
+    return it->second.stmt;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  ++prepares_;
+  *rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt,
+                           nullptr);
+  // Empty SQL prepares to a null statement without error; not worth a slot.
+  if (*rc != SQLITE_OK || stmt == nullptr) {
+    sqlite3_finalize(stmt);
+    return nullptr;
+  }
+  Entry& entry = entries_[std::string(sql)];
+  entry.stmt = stmt;
+  entry.in_use = true;
+  by_stmt_[stmt] = &entry;
+  return stmt;
+}
+
+void StatementCache::Release(sqlite3_stmt* stmt) {
+  // Reset ends the statement's read of the database: a SELECT left
+  // unfinished would pin this connection's snapshot of a WAL database.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  auto it = by_stmt_.find(stmt);
+  if (it != by_stmt_.end()) it->second->in_use = false;
+}
+
 Statement::Statement(sqlite3* db, std::string_view path, std::string_view sql)
     : db_(db), path_(path) {
   Check(sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
                            &stmt_, nullptr));
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(StatementCache& cache, std::string_view sql)
+    : db_(cache.db()), path_(cache.path()) {
+  int rc = SQLITE_OK;
+  stmt_ = cache.Acquire(sql, &rc);
+  if (stmt_ != nullptr) {
+    cache_ = &cache;
+  } else if (rc != SQLITE_OK) {
+    Check(rc);
+  } else {
+    // In use further up the stack (or empty): a statement of its own.
+    Check(sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
+                             &stmt_, nullptr));
+  }
+}
+
+Statement::~Statement() {
+  if (cache_ != nullptr) {
+    cache_->Release(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
 
 void Statement::Check(int rc) {
   if (rc != SQLITE_OK && status_.ok()) status_ = DbError(db_, path_);
@@ -102,20 +160,27 @@ std::optional<long long> Statement::OptionalInt(int column) const {
 }
 
 WriteTransaction::~WriteTransaction() {
-  // A failed statement may already have rolled back (SQLITE_FULL, IOERR).
-  if (active_ && !sqlite3_get_autocommit(db_)) {
+  // A failed statement may already have rolled back (SQLITE_FULL, IOERR),
+  // the outer transaction with it.
+  if (!active_ || sqlite3_get_autocommit(db_)) return;
+  if (nested_) {
+    sqlite3_exec(db_, "ROLLBACK TO lexwatch_nested; RELEASE lexwatch_nested",
+                 nullptr, nullptr, nullptr);
+  } else {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 }
 
 Status WriteTransaction::Begin() {
-  Status s = Exec(db_, path_, "BEGIN IMMEDIATE");
+  nested_ = !sqlite3_get_autocommit(db_);
+  Status s = Exec(db_, path_,
+                  nested_ ? "SAVEPOINT lexwatch_nested" : "BEGIN IMMEDIATE");
   active_ = s.ok();
   return s;
 }
 
 Status WriteTransaction::Commit() {
-  Status s = Exec(db_, path_, "COMMIT");
+  Status s = Exec(db_, path_, nested_ ? "RELEASE lexwatch_nested" : "COMMIT");
   if (s.ok()) active_ = false;
   return s;
 }

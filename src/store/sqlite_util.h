@@ -5,9 +5,12 @@
 
 #include <sqlite3.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "core/result.h"
 #include "core/status.h"
@@ -20,11 +23,52 @@ Status DbError(sqlite3* db, std::string_view path);
 // Runs SQL text without parameters (schema, pragmas, BEGIN/COMMIT).
 Status Exec(sqlite3* db, std::string_view path, const char* sql);
 
-// One prepared statement, finalized on destruction. Bind errors are kept and
-// reported by the next Step() or Run(), so call sites can chain binds.
+// The prepared statements of one connection, by SQL text: preparing costs
+// more than running most of lexwatch's statements, so each text is
+// prepared once and reused. Owned by the Store; must be destroyed before
+// the connection is closed. Not thread-safe, like the connection.
+class StatementCache {
+ public:
+  StatementCache(sqlite3* db, std::string path)
+      : db_(db), path_(std::move(path)) {}
+  ~StatementCache();
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  sqlite3* db() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  // The cached statement for `sql`, ready to bind, marked in use until
+  // Release; null when `sql` is already in use (the caller prepares its
+  // own) or fails to prepare (`*rc` says why).
+  sqlite3_stmt* Acquire(std::string_view sql, int* rc);
+  // Resets the statement and clears its bindings for the next Acquire.
+  void Release(sqlite3_stmt* stmt);
+
+  // For tests: statements held, and how many times one was prepared.
+  std::size_t size() const { return entries_.size(); }
+  long long prepares() const { return prepares_; }
+
+ private:
+  struct Entry {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  sqlite3* db_;
+  std::string path_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<sqlite3_stmt*, Entry*> by_stmt_;
+  long long prepares_ = 0;
+};
+
+// One prepared statement, finalized on destruction, or borrowed from a
+// StatementCache and handed back (reset) on destruction. Bind errors are
+// kept and reported by the next Step() or Run(), so call sites can chain
+// binds.
 class Statement {
  public:
   Statement(sqlite3* db, std::string_view path, std::string_view sql);
+  Statement(StatementCache& cache, std::string_view sql);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -54,10 +98,14 @@ class Statement {
   sqlite3* db_;
   std::string_view path_;
   sqlite3_stmt* stmt_ = nullptr;
+  StatementCache* cache_ = nullptr;  // Set when stmt_ is borrowed from it.
   Status status_;
 };
 
 // BEGIN IMMEDIATE on Begin(), rolled back on destruction unless committed.
+// Inside a transaction already open on the connection it is a savepoint
+// instead: its writes are undone alone on failure, and become durable when
+// the outer transaction commits.
 class WriteTransaction {
  public:
   WriteTransaction(sqlite3* db, std::string_view path) : db_(db), path_(path) {}
@@ -72,6 +120,7 @@ class WriteTransaction {
   sqlite3* db_;
   std::string_view path_;
   bool active_ = false;
+  bool nested_ = false;
 };
 
 // Runs `fn` (returning Status or Result<T>) inside one write transaction and

@@ -78,9 +78,9 @@ ON CONFLICT (key) DO UPDATE SET
   last_seen = MAX(last_seen, excluded.last_seen)
 )sql";
 
-Status UpsertItem(sqlite3* db, const std::string& name, const std::string& key,
+Status UpsertItem(internal::StatementCache& cache, const std::string& key,
                   const Item& item, long long now) {
-  Statement stmt(db, name, kUpsertItem);
+  Statement stmt(cache, kUpsertItem);
   stmt.Bind(1, key)
       .Bind(2, item.celex)
       .Bind(3, item.doc_type)
@@ -99,9 +99,9 @@ Status UpsertItem(sqlite3* db, const std::string& name, const std::string& key,
   return stmt.Run();
 }
 
-Status InsertSighting(sqlite3* db, const std::string& name,
-                      const std::string& key, const Item& item, long long now) {
-  Statement stmt(db, name,
+Status InsertSighting(internal::StatementCache& cache, const std::string& key,
+                      const Item& item, long long now) {
+  Statement stmt(cache,
                  "INSERT INTO item_sightings (item_key, source, guid, "
                  "first_seen) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
   stmt.Bind(1, key).Bind(2, item.source).Bind(3, item.guid).Bind(4, now);
@@ -118,10 +118,10 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)
 ON CONFLICT (item_key, agency_id, recipient) DO NOTHING
 )sql";
 
-Result<int> InsertAlerts(sqlite3* db, const std::string& name,
+Result<int> InsertAlerts(internal::StatementCache& cache,
                          const std::string& key,
                          const std::vector<NewAlert>& alerts, long long now) {
-  Statement stmt(db, name, kInsertOutbox);
+  Statement stmt(cache, kInsertOutbox);
   int inserted = 0;
   for (const NewAlert& alert : alerts) {
     for (const std::string& recipient : alert.recipients) {
@@ -135,15 +135,14 @@ Result<int> InsertAlerts(sqlite3* db, const std::string& name,
           .Bind(7, kQueued)
           .Bind(8, now);
       if (Status s = stmt.Run(); !s.ok()) return s;
-      inserted += sqlite3_changes(db);
+      inserted += sqlite3_changes(cache.db());
     }
   }
   return inserted;
 }
 
-Result<long long> QueryCount(sqlite3* db, const std::string& name,
-                             const char* sql) {
-  Statement stmt(db, name, sql);
+Result<long long> QueryCount(internal::StatementCache& cache, const char* sql) {
+  Statement stmt(cache, sql);
   Result<bool> row = stmt.Step();
   if (!row.ok()) return row.status();
   return *row ? stmt.Int(0) : 0;
@@ -167,9 +166,15 @@ bool IsPragmaName(const std::string& name) {
 
 Store::Store(sqlite3* db) : Store(db, FileName(db)) {}
 
-Store::Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+Store::Store(sqlite3* db, std::string path)
+    : db_(db),
+      path_(std::move(path)),
+      cache_(std::make_unique<internal::StatementCache>(db_, path_)) {}
 
-Store::~Store() { sqlite3_close_v2(db_); }
+Store::~Store() {
+  cache_.reset();  // Statements are finalized before their connection.
+  sqlite3_close_v2(db_);
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   const std::string name = path.string();
@@ -186,9 +191,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   return store;
 }
 
+Status Store::InTransaction(const std::function<Status()>& fn) {
+  return InWriteTransaction(db_, path_, fn);
+}
+
 Result<std::set<std::string>> Store::AlertedAgencies(
     const std::string& item_key) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "SELECT DISTINCT agency_id FROM outbox WHERE item_key = ?1");
   stmt.Bind(1, item_key);
   std::set<std::string> agencies;
@@ -215,14 +224,14 @@ Result<SaveCounts> Store::SaveItem(const Item& item,
   const std::string key = item.Key();
   const long long t = ToUnixSeconds(now);
   return InWriteTransaction(db_, path_, [&]() -> Result<SaveCounts> {
-    if (Status s = UpsertItem(db_, path_, key, item, t); !s.ok()) return s;
-    if (Status s = InsertSighting(db_, path_, key, item, t); !s.ok()) return s;
+    if (Status s = UpsertItem(*cache_, key, item, t); !s.ok()) return s;
+    if (Status s = InsertSighting(*cache_, key, item, t); !s.ok()) return s;
     Result<std::vector<NewAlert>> kept =
-        internal::TakeFromDigests(db_, path_, key, alerts);
+        internal::TakeFromDigests(*cache_, key, alerts);
     if (!kept.ok()) return kept.status();
-    Result<int> queued = InsertAlerts(db_, path_, key, *kept, t);
+    Result<int> queued = InsertAlerts(*cache_, key, *kept, t);
     if (!queued.ok()) return queued.status();
-    Result<int> waiting = internal::InsertPending(db_, path_, key, pending, t);
+    Result<int> waiting = internal::InsertPending(*cache_, key, pending, t);
     if (!waiting.ok()) return waiting.status();
     return SaveCounts{*queued, *waiting};
   });
@@ -232,9 +241,9 @@ Status Store::HoldItem(const Item& item, std::string_view kind, TimePoint now) {
   const std::string key = item.Key();
   const long long t = ToUnixSeconds(now);
   return InWriteTransaction(db_, path_, [&]() -> Status {
-    if (Status s = UpsertItem(db_, path_, key, item, t); !s.ok()) return s;
-    if (Status s = InsertSighting(db_, path_, key, item, t); !s.ok()) return s;
-    Statement hold(db_, path_,
+    if (Status s = UpsertItem(*cache_, key, item, t); !s.ok()) return s;
+    if (Status s = InsertSighting(*cache_, key, item, t); !s.ok()) return s;
+    Statement hold(*cache_,
                    "INSERT INTO held_items (item_key, source, kind, held_at) "
                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (item_key) DO NOTHING");
     hold.Bind(1, key).Bind(2, item.source).Bind(3, kind).Bind(4, t);
@@ -243,13 +252,13 @@ Status Store::HoldItem(const Item& item, std::string_view kind, TimePoint now) {
 }
 
 Result<bool> Store::HasItem(const std::string& item_key) {
-  Statement stmt(db_, path_, "SELECT 1 FROM items WHERE key = ?1");
+  Statement stmt(*cache_, "SELECT 1 FROM items WHERE key = ?1");
   stmt.Bind(1, item_key);
   return stmt.Step();
 }
 
 Result<long long> Store::ItemCount() {
-  return QueryCount(db_, path_, "SELECT COUNT(*) FROM items");
+  return QueryCount(*cache_, "SELECT COUNT(*) FROM items");
 }
 
 Result<std::string> Store::ReadPragma(const std::string& name) {

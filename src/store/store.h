@@ -22,6 +22,10 @@ struct sqlite3;
 
 namespace lexwatch::store {
 
+namespace internal {
+class StatementCache;
+}  // namespace internal
+
 // What lexwatch remembers about one configured source between polls.
 struct SourceState {
   std::string name;
@@ -193,6 +197,13 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // Runs `fn` in one IMMEDIATE transaction, committed (one sync to disk)
+  // only when it returns ok: on failure nothing written through this Store
+  // inside it stays. The Store's writes inside join it, each still
+  // all-or-nothing on its own; reads see them. Not reentrant across Stores:
+  // other connections wait (busy timeout) until it ends, so keep it short.
+  Status InTransaction(const std::function<Status()>& fn);
+
   // The agencies that already have an outbox row for `item_key`.
   Result<std::set<std::string>> AlertedAgencies(const std::string& item_key);
 
@@ -355,6 +366,8 @@ class Store {
   Store(sqlite3* db, std::string path);
   sqlite3* db_;
   std::string path_;
+  // Every statement with fixed SQL text, prepared once per connection.
+  std::unique_ptr<internal::StatementCache> cache_;
 };
 
 }  // namespace lexwatch::store

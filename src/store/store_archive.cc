@@ -50,7 +50,7 @@ ArchivedItem ReadArchivedItem(const Statement& stmt) {
 
 Result<std::vector<ArchivedItem>> Store::ListItems(
     std::optional<TimePoint> since) {
-  Statement stmt(db_, path_, kListItems);
+  Statement stmt(*cache_, kListItems);
   stmt.Bind(
       1, since ? ToUnixSeconds(*since) : std::numeric_limits<long long>::min());
   std::vector<ArchivedItem> items;
@@ -65,7 +65,7 @@ Result<std::vector<ArchivedItem>> Store::ListItems(
 Status Store::PutState(const std::string& key, const std::string& value,
                        TimePoint now) {
   Result<int> done = InWriteTransaction(db_, path_, [&]() -> Result<int> {
-    Statement stmt(db_, path_,
+    Statement stmt(*cache_,
                    "INSERT INTO daemon_state (key, value, updated) "
                    "VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET "
                    "value = excluded.value, updated = excluded.updated");
@@ -77,7 +77,7 @@ Status Store::PutState(const std::string& key, const std::string& value,
 }
 
 Result<std::map<std::string, std::string>> Store::GetStates() {
-  Statement stmt(db_, path_, "SELECT key, value FROM daemon_state");
+  Statement stmt(*cache_, "SELECT key, value FROM daemon_state");
   std::map<std::string, std::string> values;
   for (;;) {
     Result<bool> row = stmt.Step();

@@ -10,12 +10,12 @@ namespace lexwatch::store {
 namespace internal {
 
 Result<std::vector<NewAlert>> TakeFromDigests(
-    sqlite3* db, std::string_view path, const std::string& item_key,
+    internal::StatementCache& cache, const std::string& item_key,
     const std::vector<NewAlert>& alerts) {
-  Statement digested(db, path,
+  Statement digested(cache,
                      "SELECT 1 FROM digest_pending WHERE item_key = ?1 AND "
                      "agency_id = ?2 AND digest_id IS NOT NULL");
-  Statement take(db, path,
+  Statement take(cache,
                  "DELETE FROM digest_pending WHERE item_key = ?1 AND "
                  "agency_id = ?2 AND digest_id IS NULL");
   std::vector<NewAlert> kept;
@@ -44,11 +44,11 @@ ON CONFLICT (item_key, agency_id) DO UPDATE SET
   WHERE digest_id IS NULL
 )sql";
 
-Result<int> InsertPending(sqlite3* db, std::string_view path,
+Result<int> InsertPending(internal::StatementCache& cache,
                           const std::string& item_key,
                           const std::vector<PendingEntry>& pending,
                           long long now) {
-  Statement stmt(db, path, kUpsertPending);
+  Statement stmt(cache, kUpsertPending);
   int written = 0;
   for (const PendingEntry& p : pending) {
     stmt.Reset();
@@ -58,7 +58,7 @@ Result<int> InsertPending(sqlite3* db, std::string_view path,
         .Bind(4, p.summary)
         .Bind(5, now);
     if (Status s = stmt.Run(); !s.ok()) return s;
-    written += sqlite3_changes(db);
+    written += sqlite3_changes(cache.db());
   }
   return written;
 }
@@ -70,10 +70,9 @@ namespace {
 using internal::InWriteTransaction;
 using internal::Statement;
 
-Result<std::vector<PendingEntry>> WaitingEntries(sqlite3* db,
-                                                 const std::string& path,
-                                                 const std::string& agency_id) {
-  Statement stmt(db, path,
+Result<std::vector<PendingEntry>> WaitingEntries(
+    internal::StatementCache& cache, const std::string& agency_id) {
+  Statement stmt(cache,
                  "SELECT item_key, agency_id, entry, summary, created FROM "
                  "digest_pending WHERE agency_id = ?1 AND digest_id IS NULL "
                  "ORDER BY created, item_key");
@@ -88,9 +87,9 @@ Result<std::vector<PendingEntry>> WaitingEntries(sqlite3* db,
   }
 }
 
-Result<bool> DigestExists(sqlite3* db, const std::string& path,
+Result<bool> DigestExists(internal::StatementCache& cache,
                           const std::string& agency_id, long long slot) {
-  Statement stmt(db, path,
+  Statement stmt(cache,
                  "SELECT 1 FROM digests WHERE agency_id = ?1 AND slot = ?2");
   stmt.Bind(1, agency_id).Bind(2, slot);
   return stmt.Step();
@@ -98,11 +97,11 @@ Result<bool> DigestExists(sqlite3* db, const std::string& path,
 
 // Every recipient must get a row: a clash with an existing (item, agency,
 // recipient) row would silently drop the digest for that recipient.
-Status QueueDigest(sqlite3* db, const std::string& path,
+Status QueueDigest(internal::StatementCache& cache,
                    const std::string& agency_id, const std::string& item_key,
                    const NewDigest& digest, long long now) {
   Statement stmt(
-      db, path,
+      cache,
       "INSERT INTO outbox (item_key, agency_id, recipient, "
       "message_id, message, reasons, state, attempts, created, "
       "next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)");
@@ -125,7 +124,7 @@ Status QueueDigest(sqlite3* db, const std::string& path,
 
 Result<std::map<std::string, bool>> Store::DigestStates(
     const std::string& item_key) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "SELECT agency_id, digest_id IS NOT NULL FROM digest_pending "
                  "WHERE item_key = ?1");
   stmt.Bind(1, item_key);
@@ -139,7 +138,7 @@ Result<std::map<std::string, bool>> Store::DigestStates(
 }
 
 Result<std::vector<DigestQueue>> Store::DigestQueues() {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "SELECT p.agency_id, COUNT(*), MIN(p.created), (SELECT "
                  "MAX(slot) FROM digests d WHERE d.agency_id = p.agency_id) "
                  "FROM digest_pending p WHERE p.digest_id IS NULL GROUP BY "
@@ -162,16 +161,16 @@ Result<int> Store::SaveDigest(
   const long long slot_s = ToUnixSeconds(slot);
   const long long now_s = ToUnixSeconds(now);
   return InWriteTransaction(db_, path_, [&]() -> Result<int> {
-    Result<bool> exists = DigestExists(db_, path_, agency_id, slot_s);
+    Result<bool> exists = DigestExists(*cache_, agency_id, slot_s);
     if (!exists.ok()) return exists.status();
     if (*exists) return 0;
     Result<std::vector<PendingEntry>> entries =
-        WaitingEntries(db_, path_, agency_id);
+        WaitingEntries(*cache_, agency_id);
     if (!entries.ok()) return entries.status();
     if (entries->empty()) return 0;
     Result<NewDigest> digest = render(*entries);
     if (!digest.ok()) return digest.status();
-    Statement record(db_, path_,
+    Statement record(*cache_,
                      "INSERT INTO digests (agency_id, slot, message_id, "
                      "entries, created) VALUES (?1, ?2, ?3, ?4, ?5)");
     record.Bind(1, agency_id)
@@ -181,12 +180,12 @@ Result<int> Store::SaveDigest(
         .Bind(5, now_s);
     if (Status s = record.Run(); !s.ok()) return s;
     long long digest_id = sqlite3_last_insert_rowid(db_);
-    if (Status s = QueueDigest(db_, path_, agency_id, entries->front().item_key,
+    if (Status s = QueueDigest(*cache_, agency_id, entries->front().item_key,
                                *digest, now_s);
         !s.ok()) {
       return s;
     }
-    Statement mark(db_, path_,
+    Statement mark(*cache_,
                    "UPDATE digest_pending SET digest_id = ?1 WHERE item_key = "
                    "?2 AND agency_id = ?3");
     for (const PendingEntry& e : *entries) {

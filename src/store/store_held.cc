@@ -43,13 +43,13 @@ ORDER BY h.held_at, i.first_seen, i.key
 
 Result<std::set<std::string>> Store::HeldKeys(
     const std::vector<std::string>& keys) {
-  Statement stmt(db_, path_, "SELECT 1 FROM held_items WHERE item_key = ?1");
+  Statement stmt(*cache_, "SELECT 1 FROM held_items WHERE item_key = ?1");
   return Filter(stmt, keys);
 }
 
 Result<std::set<std::string>> Store::KeysSeenBy(
     const std::string& source, const std::vector<std::string>& keys) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "SELECT 1 FROM item_sightings WHERE item_key = ?1 AND "
                  "source = ?2 LIMIT 1");
   std::set<std::string> found;
@@ -65,7 +65,7 @@ Result<std::set<std::string>> Store::KeysSeenBy(
 
 Result<std::vector<ArchivedItem>> Store::FloodHeldItems(
     const std::string& source) {
-  Statement stmt(db_, path_, kFloodHeldItems);
+  Statement stmt(*cache_, kFloodHeldItems);
   stmt.Bind(1, source);
   std::vector<ArchivedItem> items;
   for (;;) {
@@ -83,7 +83,7 @@ Result<std::vector<ArchivedItem>> Store::FloodHeldItems(
 
 Result<bool> Store::Unhold(const std::string& item_key) {
   return InWriteTransaction(db_, path_, [&]() -> Result<bool> {
-    Statement stmt(db_, path_, "DELETE FROM held_items WHERE item_key = ?1");
+    Statement stmt(*cache_, "DELETE FROM held_items WHERE item_key = ?1");
     stmt.Bind(1, item_key);
     if (Status s = stmt.Run(); !s.ok()) return s;
     return sqlite3_changes(db_) > 0;
@@ -91,7 +91,7 @@ Result<bool> Store::Unhold(const std::string& item_key) {
 }
 
 Result<std::map<std::string, long long>> Store::FloodHeldCounts() {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "SELECT source, COUNT(*) FROM held_items WHERE kind = "
                  "'flood' GROUP BY source");
   std::map<std::string, long long> counts;

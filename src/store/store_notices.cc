@@ -47,20 +47,19 @@ Result<std::vector<AdminNotice>> ReadNotices(Statement& stmt) {
 Result<bool> Store::RecordNotice(const AdminNotice& notice,
                                  std::chrono::seconds min_interval) {
   return InWriteTransaction(db_, path_, [&]() -> Result<bool> {
-    Statement last(db_, path_,
-                   "SELECT created FROM admin_notices WHERE key = ?1");
+    Statement last(*cache_, "SELECT created FROM admin_notices WHERE key = ?1");
     last.Bind(1, notice.key);
     Result<bool> found = last.Step();
     if (!found.ok()) return found.status();
     if (*found && notice.created - last.Int(0) < min_interval.count()) {
-      Statement bump(db_, path_,
+      Statement bump(*cache_,
                      "UPDATE admin_notices SET suppressed = suppressed + 1 "
                      "WHERE key = ?1");
       bump.Bind(1, notice.key);
       if (Status s = bump.Run(); !s.ok()) return s;
       return false;
     }
-    Statement put(db_, path_,
+    Statement put(*cache_,
                   "INSERT OR REPLACE INTO admin_notices (key, kind, subject, "
                   "recipient, message, state, created, suppressed, attempts, "
                   "next_attempt, last_reply, sent_at) VALUES (?1, ?2, ?3, ?4, "
@@ -78,7 +77,7 @@ Result<bool> Store::RecordNotice(const AdminNotice& notice,
 }
 
 Result<std::vector<AdminNotice>> Store::DueNotices(TimePoint now) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  std::string("SELECT ") + kNoticeColumns +
                      " FROM admin_notices WHERE state = ?1 AND next_attempt "
                      "<= ?2 ORDER BY created, key");
@@ -88,7 +87,7 @@ Result<std::vector<AdminNotice>> Store::DueNotices(TimePoint now) {
 
 Status Store::MarkNoticeSent(const std::string& key, const std::string& reply,
                              TimePoint now) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "UPDATE admin_notices SET state = ?2, last_reply = ?3, "
                  "sent_at = ?4, attempts = attempts + 1 WHERE key = ?1");
   stmt.Bind(1, key)
@@ -101,7 +100,7 @@ Status Store::MarkNoticeSent(const std::string& key, const std::string& reply,
 Status Store::MarkNoticeDeferred(const std::string& key,
                                  const std::string& reply,
                                  TimePoint next_attempt) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "UPDATE admin_notices SET last_reply = ?2, next_attempt = ?3, "
                  "attempts = attempts + 1 WHERE key = ?1");
   stmt.Bind(1, key).Bind(2, reply).Bind(3, ToUnixSeconds(next_attempt));
@@ -110,13 +109,13 @@ Status Store::MarkNoticeDeferred(const std::string& key,
 
 Result<bool> Store::ResolveNotice(const std::string& key) {
   return InWriteTransaction(db_, path_, [&]() -> Result<bool> {
-    Statement pending(db_, path_,
+    Statement pending(*cache_,
                       "SELECT state FROM admin_notices WHERE key = ?1");
     pending.Bind(1, key);
     Result<bool> found = pending.Step();
     if (!found.ok()) return found.status();
     bool unsent = *found && pending.Bytes(0) == kNoticePending;
-    Statement drop(db_, path_, "DELETE FROM admin_notices WHERE key = ?1");
+    Statement drop(*cache_, "DELETE FROM admin_notices WHERE key = ?1");
     drop.Bind(1, key);
     if (Status s = drop.Run(); !s.ok()) return s;
     return unsent;
@@ -124,9 +123,8 @@ Result<bool> Store::ResolveNotice(const std::string& key) {
 }
 
 Result<std::vector<AdminNotice>> Store::ListNotices() {
-  Statement stmt(db_, path_,
-                 std::string("SELECT ") + kNoticeColumns +
-                     " FROM admin_notices ORDER BY created, key");
+  Statement stmt(*cache_, std::string("SELECT ") + kNoticeColumns +
+                              " FROM admin_notices ORDER BY created, key");
   return ReadNotices(stmt);
 }
 

@@ -66,7 +66,7 @@ Result<std::vector<OutboxMessage>> Store::DueMessages(TimePoint now,
                                                       int limit) {
   std::vector<OutboxMessage> due;
   if (limit <= 0) return due;  // SQLite reads a negative LIMIT as none.
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  std::string("SELECT ") + kMessageColumns +
                      " FROM outbox WHERE state IN (?1, ?2) AND "
                      "next_attempt <= ?3 ORDER BY created, id LIMIT ?4");
@@ -83,7 +83,7 @@ Result<std::vector<OutboxMessage>> Store::DueMessages(TimePoint now,
 }
 
 Result<int> Store::RecoverInterrupted() {
-  Statement stmt(db_, path_, "UPDATE outbox SET state = ?1 WHERE state = ?2");
+  Statement stmt(*cache_, "UPDATE outbox SET state = ?1 WHERE state = ?2");
   stmt.Bind(1, kQueued).Bind(2, kSending);
   return InWriteTransaction(db_, path_, [&]() -> Result<int> {
     if (Status s = stmt.Run(); !s.ok()) return s;
@@ -92,7 +92,7 @@ Result<int> Store::RecoverInterrupted() {
 }
 
 Status Store::MarkSending(std::int64_t id, TimePoint now) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "UPDATE outbox SET state = ?2, attempts = attempts + 1, "
                  "last_attempt = ?3 WHERE id = ?1");
   stmt.Bind(1, id).Bind(2, kSending).Bind(3, ToUnixSeconds(now));
@@ -103,11 +103,11 @@ Status Store::MarkSending(std::int64_t id, TimePoint now) {
 // the log exactly when its row says sent.
 Status Store::MarkSent(std::int64_t id, const std::string& reply,
                        TimePoint now) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "UPDATE outbox SET state = ?2, sent_at = ?3, last_reply = ?4, "
                  "last_code = 250 WHERE id = ?1");
   stmt.Bind(1, id).Bind(2, kSent).Bind(3, ToUnixSeconds(now)).Bind(4, reply);
-  Statement log(db_, path_,
+  Statement log(*cache_,
                 "INSERT INTO sent_log (outbox_id, item_key, agency_id, "
                 "recipient, reasons, message_id, reply, sent_at) SELECT id, "
                 "item_key, agency_id, recipient, reasons, message_id, ?2, ?3 "
@@ -124,7 +124,7 @@ Status Store::MarkSent(std::int64_t id, const std::string& reply,
 
 Status Store::MarkDeferred(std::int64_t id, const std::string& reply,
                            TimePoint next_attempt) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "UPDATE outbox SET state = ?2, next_attempt = ?3, "
                  "last_reply = ?4 WHERE id = ?1");
   stmt.Bind(1, id)
@@ -137,7 +137,7 @@ Status Store::MarkDeferred(std::int64_t id, const std::string& reply,
 // `now` is not stored: last_attempt already says when it was last tried.
 Status Store::MarkFailed(std::int64_t id, const std::string& reply,
                          TimePoint /*now*/) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "UPDATE outbox SET state = ?2, last_reply = ?3 WHERE id = ?1");
   stmt.Bind(1, id).Bind(2, kFailed).Bind(3, reply);
   return UpdateMessage(db_, path_, id, stmt);
@@ -146,7 +146,7 @@ Status Store::MarkFailed(std::int64_t id, const std::string& reply,
 Status Store::MarkAttempted(std::int64_t id, std::string_view state,
                             const std::string& reply, int code,
                             TimePoint next_attempt) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "UPDATE outbox SET state = ?2, next_attempt = ?3, "
                  "last_reply = ?4, last_code = ?5 WHERE id = ?1");
   stmt.Bind(1, id)
@@ -166,7 +166,7 @@ Result<std::vector<OutboxMessage>> Store::ListMessages(
     list += "\"" + state + "\"";
   }
   list += "]";
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  std::string("SELECT ") + kMessageColumns +
                      " FROM outbox WHERE ?1 = '[]' OR state IN (SELECT value "
                      "FROM json_each(?1)) ORDER BY id DESC LIMIT ?2");
@@ -176,7 +176,7 @@ Result<std::vector<OutboxMessage>> Store::ListMessages(
 
 Result<std::vector<OutboxMessage>> Store::UndeliveredSince(
     TimePoint created_before, bool unwarned_only) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  std::string("SELECT ") + kMessageColumns +
                      " FROM outbox WHERE state IN (?1, ?2, ?3) AND created <= "
                      "?4 AND (?5 = 0 OR warned_at IS NULL) ORDER BY created, "
@@ -190,7 +190,7 @@ Result<std::vector<OutboxMessage>> Store::UndeliveredSince(
 }
 
 Status Store::MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now) {
-  Statement stmt(db_, path_, "UPDATE outbox SET warned_at = ?2 WHERE id = ?1");
+  Statement stmt(*cache_, "UPDATE outbox SET warned_at = ?2 WHERE id = ?1");
   return InWriteTransaction(db_, path_, [&]() -> Status {
     for (std::int64_t id : ids) {
       stmt.Reset();
@@ -202,7 +202,7 @@ Status Store::MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now) {
 }
 
 Result<std::optional<OutboxMessage>> Store::OldestHeld() {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  std::string("SELECT ") + kMessageColumns +
                      " FROM outbox WHERE state = ?1 ORDER BY created, id "
                      "LIMIT 1");
@@ -234,7 +234,7 @@ Status Store::CheckChangeable(std::int64_t id, const char* verb) {
 Status Store::RetryMessage(std::int64_t id, TimePoint now) {
   return InWriteTransaction(db_, path_, [&]() -> Status {
     if (Status s = CheckChangeable(id, "retried"); !s.ok()) return s;
-    Statement stmt(db_, path_,
+    Statement stmt(*cache_,
                    "UPDATE outbox SET state = ?2, next_attempt = ?3 "
                    "WHERE id = ?1");
     stmt.Bind(1, id).Bind(2, kQueued).Bind(3, ToUnixSeconds(now));
@@ -243,7 +243,7 @@ Status Store::RetryMessage(std::int64_t id, TimePoint now) {
 }
 
 Result<int> Store::RetryAll(std::string_view state, TimePoint now) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "UPDATE outbox SET state = ?1, next_attempt = ?2 "
                  "WHERE state = ?3");
   stmt.Bind(1, kQueued).Bind(2, ToUnixSeconds(now)).Bind(3, state);
@@ -256,7 +256,7 @@ Result<int> Store::RetryAll(std::string_view state, TimePoint now) {
 Status Store::CancelMessage(std::int64_t id, const std::string& reason) {
   return InWriteTransaction(db_, path_, [&]() -> Status {
     if (Status s = CheckChangeable(id, "cancelled"); !s.ok()) return s;
-    Statement stmt(db_, path_,
+    Statement stmt(*cache_,
                    "UPDATE outbox SET state = ?2, last_reply = ?3 "
                    "WHERE id = ?1");
     stmt.Bind(1, id).Bind(2, kCancelled).Bind(3, reason);
@@ -265,7 +265,7 @@ Status Store::CancelMessage(std::int64_t id, const std::string& reason) {
 }
 
 Result<std::vector<SentLogEntry>> Store::ListSentLog(int limit) {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "SELECT id, outbox_id, item_key, agency_id, recipient, "
                  "reasons, message_id, reply, sent_at FROM sent_log "
                  "ORDER BY sent_at DESC, id DESC LIMIT ?1");
@@ -290,7 +290,7 @@ Result<std::vector<SentLogEntry>> Store::ListSentLog(int limit) {
 }
 
 Result<int> Store::PruneSentLog(TimePoint before) {
-  Statement stmt(db_, path_, "DELETE FROM sent_log WHERE sent_at < ?1");
+  Statement stmt(*cache_, "DELETE FROM sent_log WHERE sent_at < ?1");
   stmt.Bind(1, ToUnixSeconds(before));
   return InWriteTransaction(db_, path_, [&]() -> Result<int> {
     if (Status s = stmt.Run(); !s.ok()) return s;
@@ -299,9 +299,8 @@ Result<int> Store::PruneSentLog(TimePoint before) {
 }
 
 Result<std::optional<OutboxMessage>> Store::GetMessage(std::int64_t id) {
-  Statement stmt(
-      db_, path_,
-      std::string("SELECT ") + kMessageColumns + " FROM outbox WHERE id = ?1");
+  Statement stmt(*cache_, std::string("SELECT ") + kMessageColumns +
+                              " FROM outbox WHERE id = ?1");
   stmt.Bind(1, id);
   Result<bool> row = stmt.Step();
   if (!row.ok()) return row.status();
@@ -312,8 +311,7 @@ Result<std::optional<OutboxMessage>> Store::GetMessage(std::int64_t id) {
 Result<std::map<std::string, long long>> Store::OutboxCounts() {
   std::map<std::string, long long> counts;
   for (const char* state : kOutboxStates) counts[state] = 0;
-  Statement stmt(db_, path_,
-                 "SELECT state, COUNT(*) FROM outbox GROUP BY state");
+  Statement stmt(*cache_, "SELECT state, COUNT(*) FROM outbox GROUP BY state");
   for (;;) {
     Result<bool> row = stmt.Step();
     if (!row.ok()) return row.status();
@@ -323,7 +321,7 @@ Result<std::map<std::string, long long>> Store::OutboxCounts() {
 }
 
 Result<std::optional<long long>> Store::OldestWaitingCreated() {
-  Statement stmt(db_, path_,
+  Statement stmt(*cache_,
                  "SELECT MIN(created) FROM outbox WHERE state IN (?1, ?2, ?3, "
                  "?4)");
   stmt.Bind(1, kQueued).Bind(2, kSending).Bind(3, kDeferred).Bind(4, kHeld);

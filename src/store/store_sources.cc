@@ -53,9 +53,8 @@ ON CONFLICT (name) DO UPDATE SET
 }  // namespace
 
 Result<SourceState> Store::GetSource(const std::string& name) {
-  Statement stmt(db_, path_,
-                 std::string("SELECT ") + kSourceColumns +
-                     " FROM sources WHERE name = ?1");
+  Statement stmt(*cache_, std::string("SELECT ") + kSourceColumns +
+                              " FROM sources WHERE name = ?1");
   stmt.Bind(1, name);
   Result<bool> row = stmt.Step();
   if (!row.ok()) return row.status();
@@ -68,7 +67,7 @@ Result<SourceState> Store::GetSource(const std::string& name) {
 }
 
 Status Store::PutSource(const SourceState& state) {
-  Statement stmt(db_, path_, kPutSource);
+  Statement stmt(*cache_, kPutSource);
   stmt.Bind(1, state.name)
       .Bind(2, state.etag)
       .Bind(3, state.last_modified)
@@ -84,9 +83,8 @@ Status Store::PutSource(const SourceState& state) {
 }
 
 Result<std::vector<SourceState>> Store::ListSources() {
-  Statement stmt(
-      db_, path_,
-      std::string("SELECT ") + kSourceColumns + " FROM sources ORDER BY name");
+  Statement stmt(*cache_, std::string("SELECT ") + kSourceColumns +
+                              " FROM sources ORDER BY name");
   std::vector<SourceState> sources;
   for (;;) {
     Result<bool> row = stmt.Step();

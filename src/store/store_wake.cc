@@ -17,7 +17,7 @@ SELECT
 )sql";
 
 Result<OutboxWake> Store::OutboxWakeTimes() {
-  internal::Statement stmt(db_, path_, kWakeTimes);
+  internal::Statement stmt(*cache_, kWakeTimes);
   stmt.Bind(1, kQueued)
       .Bind(2, kDeferred)
       .Bind(3, kHeld)
