@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "daemon/digest_codec.h"
+#include "daemon/mail_input.h"
 #include "mail/message.h"
 
 namespace lexwatch::daemon {
@@ -101,15 +102,7 @@ Result<store::NewDigest> Digester::Render(
     std::lock_guard lock(templates_mutex_);
     templates = templates_;
   }
-  input.templates = templates.get();
-  input.language =
-      agency.language.empty() ? config_.mail.language : agency.language;
-  input.agency_id = agency.id;
-  input.agency_name = agency.name;
-  input.to = agency.addresses;
-  input.from = config_.mail.from;
-  input.date = clock_.Now();
-  input.contact = config_.contact;
+  FillForAgency(config_, agency, clock_.Now(), templates.get(), &input);
   input.cadence = cadence;
   input.message_id =
       mail::MakeMessageId("digest:" + std::to_string(ToUnixSeconds(slot)),

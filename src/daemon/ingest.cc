@@ -6,6 +6,7 @@
 #include <map>
 
 #include "daemon/digest_codec.h"
+#include "daemon/mail_input.h"
 #include "mail/message.h"
 
 namespace lexwatch::daemon {
@@ -142,15 +143,7 @@ store::NewAlert Ingestor::RenderAlert(
   mail::AlertInput input;
   input.item = item;
   input.reasons = reasons;
-  input.agency_id = agency.id;
-  input.agency_name = agency.name;
-  input.to = agency.addresses;
-  input.from = config_.mail.from;
-  input.date = clock_.Now();
-  input.contact = config_.contact;
-  input.language =
-      agency.language.empty() ? config_.mail.language : agency.language;
-  input.templates = templates_.get();
+  FillForAgency(config_, agency, clock_.Now(), templates_.get(), &input);
   input.message_id = mail::MakeMessageId(item.Key(), agency.id,
                                          config_.mail.message_id_domain);
   mail::RenderedMessage m = mail::RenderAlert(input);
