@@ -3,13 +3,11 @@
 // real SQLite file.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "daemon/digest_codec.h"
 #include "daemon/digester.h"
 #include "daemon/ingest.h"
+#include "daemon/store_fixture.h"
 #include "mail/message.h"
 #include "mail/mime_test_util.h"
 #include "store/store.h"
@@ -49,15 +47,9 @@ TimePoint Utc(int y, int mo, int d, int h, int mi) {
   return TimePoint(day) + chr::hours(h) + chr::minutes(mi);
 }
 
-class DigestTest : public testing::Test {
+class DigestTest : public StoreFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("digest_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    config_.mail.from = "lexwatch <lexwatch@example.org>";
-    config_.mail.message_id_domain = "example.org";
     Result<TimeZone> oslo = TimeZone::Load("Europe/Oslo");
     ASSERT_TRUE(oslo.ok()) << oslo.status().ToString();
     config_.mail.zone = *oslo;
@@ -65,18 +57,7 @@ class DigestTest : public testing::Test {
     vav.cadence = *ParseCadence("daily 08:00");
     AgencyConfig kli{"kli", "Klimaetaten", {"kli@example.org"}, {}};
     config_.agencies = {vav, kli};
-    rules::LoadResult loaded = rules::CompileRules(
-        {{"rules/water.toml", kRules}}, config_.AgencyIds());
-    ASSERT_TRUE(loaded.ok());
-    matcher_ = loaded.matcher;
-    Result<std::unique_ptr<store::Store>> store =
-        store::Store::Open(dir_ / "lexwatch.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store.value());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    Open(kRules);
   }
 
   Item Act(std::string celex, std::string title) {
@@ -116,10 +97,6 @@ class DigestTest : public testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
-  Config config_;
-  std::shared_ptr<const rules::Matcher> matcher_;
-  std::unique_ptr<store::Store> store_;
   // Saturday 2026-03-28 10:00 in Oslo (CET): the next 08:00 slot is on the
   // day summer time starts.
   FakeClock clock_{Utc(2026, 3, 28, 9, 0)};

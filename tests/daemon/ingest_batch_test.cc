@@ -2,11 +2,9 @@
 // kItemsPerTransaction, each all-or-nothing.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "daemon/ingest.h"
+#include "daemon/store_fixture.h"
 #include "store/store.h"
 
 namespace lexwatch::daemon {
@@ -30,28 +28,14 @@ any = ["urban wastewater"]
 
 // "kli" has an empty address: queueing an alert for it breaks the outbox's
 // CHECK constraint, a database failure in the middle of a batch.
-class IngestBatchTest : public testing::Test {
+class IngestBatchTest : public StoreFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("ingest_batch_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    config_.mail.from = "lexwatch <lexwatch@example.org>";
-    config_.mail.message_id_domain = "example.org";
     config_.agencies = {
         {"vav", "Vann- og avløpsetaten", {"vav@example.org"}, {}},
         {"kli", "Klimaetaten", {""}, {}}};
-    rules::LoadResult loaded = rules::CompileRules(
-        {{"rules/water.toml", kRules}}, config_.AgencyIds());
-    ASSERT_TRUE(loaded.ok());
-    matcher_ = loaded.matcher;
-    Result<std::unique_ptr<store::Store>> store =
-        store::Store::Open(dir_ / "lexwatch.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store.value());
+    Open(kRules);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   static Item Act(int n, std::string title) {
     Item item;
@@ -64,10 +48,6 @@ class IngestBatchTest : public testing::Test {
 
   long long Queued() { return store_->OutboxCounts()->at(store::kQueued); }
 
-  std::filesystem::path dir_;
-  Config config_;
-  std::shared_ptr<const rules::Matcher> matcher_;
-  std::unique_ptr<store::Store> store_;
   FakeClock clock_{FromUnixSeconds(1780000000)};
 };
 

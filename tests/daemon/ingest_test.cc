@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
+#include "daemon/store_fixture.h"
 #include "mail/message.h"
 #include "store/store.h"
 
@@ -26,28 +25,14 @@ description = "Urban waste water"
 any = ["urban wastewater", "urban waste water"]
 )";
 
-class IngestorTest : public testing::Test {
+class IngestorTest : public StoreFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("ingest_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    config_.mail.from = "lexwatch <lexwatch@example.org>";
-    config_.mail.message_id_domain = "example.org";
     config_.agencies = {
         {"vav", "Vann- og avløpsetaten", {"vav@example.org"}, {}},
         {"kli", "Klimaetaten", {"kli@example.org", "klima@example.org"}, {}}};
-    rules::LoadResult loaded = rules::CompileRules(
-        {{"rules/water.toml", kRules}}, config_.AgencyIds());
-    ASSERT_TRUE(loaded.ok());
-    matcher_ = loaded.matcher;
-    Result<std::unique_ptr<store::Store>> store =
-        store::Store::Open(dir_ / "lexwatch.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store.value());
+    Open(kRules);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   Item Act(std::string source, std::string guid, std::string celex,
            std::string title) {
@@ -61,10 +46,6 @@ class IngestorTest : public testing::Test {
     return item;
   }
 
-  std::filesystem::path dir_;
-  Config config_;
-  std::shared_ptr<const rules::Matcher> matcher_;
-  std::unique_ptr<store::Store> store_;
   FakeClock clock_{FromUnixSeconds(1780000000)};
 };
 
