@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/config.h"
+#include "daemon/config_test_util.h"
 
 namespace lexwatch::daemon {
 namespace {
@@ -23,12 +24,6 @@ id = "vav"
 name = "Vann- og avløpsetaten"
 addresses = ["vav@example.org"]
 )";
-
-std::vector<std::string> Lines(const ConfigResult& r) {
-  std::vector<std::string> out;
-  for (const rules::Diagnostic& d : r.diagnostics) out.push_back(d.ToString());
-  return out;
-}
 
 TEST(AdminConfig, AbsentTableMeansNoAddressAndDefaults) {
   ConfigResult r = ParseConfig(kBase, "lexwatch.toml");

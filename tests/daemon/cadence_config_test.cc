@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/config.h"
+#include "daemon/config_test_util.h"
 
 namespace lexwatch::daemon {
 namespace {
@@ -26,12 +27,6 @@ id = "vav"
 name = "Vann- og avløpsetaten"
 addresses = ["vav@example.org"]
 )";
-
-std::vector<std::string> Lines(const ConfigResult& r) {
-  std::vector<std::string> out;
-  for (const rules::Diagnostic& d : r.diagnostics) out.push_back(d.ToString());
-  return out;
-}
 
 ConfigResult Parse(const std::string& mail_extra,
                    const std::string& agency_extra) {

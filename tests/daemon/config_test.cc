@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/config_test_util.h"
 #include "daemon/schedule.h"
 
 namespace lexwatch::daemon {
@@ -32,12 +33,6 @@ id = "vav"
 name = "Vann- og avløpsetaten"
 addresses = ["vav@example.org", "drift@example.org"]
 )";
-
-std::vector<std::string> Lines(const ConfigResult& r) {
-  std::vector<std::string> out;
-  for (const rules::Diagnostic& d : r.diagnostics) out.push_back(d.ToString());
-  return out;
-}
 
 TEST(Config, ValidFileResolvesPathsAgainstItsDirectory) {
   ConfigResult r = ParseConfig(kValid, "/etc/lexwatch/lexwatch.toml");
