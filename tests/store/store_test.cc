@@ -131,6 +131,7 @@ TEST_F(StoreTest, PragmasAreInEffect) {
   EXPECT_EQ(*store->ReadPragma("synchronous"), "2");
   EXPECT_EQ(*store->ReadPragma("foreign_keys"), "1");
   EXPECT_EQ(*store->ReadPragma("busy_timeout"), "5000");
+  EXPECT_EQ(*store->ReadPragma("cache_size"), "-1024");
 }
 
 TEST_F(StoreTest, ReadPragmaRejectsAnythingButAName) {
