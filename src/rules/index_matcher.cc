@@ -73,6 +73,17 @@ IndexMatcher::PatternId IndexMatcher::Intern(const Term& term) {
   patterns_.push_back(
       {term.tokens, term.stems_en, term.stems_nb, term.prefix, term.exact});
   pattern_words_.push_back(static_cast<std::uint32_t>(term.tokens.size()));
+  SecondWord second;
+  const bool second_is_prefix = term.prefix && term.tokens.size() == 2;
+  if (term.tokens.size() >= 2 && !second_is_prefix) {
+    second.check = true;
+    second.exact = WordIndex::Hash(term.tokens[1]);
+    if (!term.exact) {
+      second.en = WordIndex::Hash(term.stems_en[1]);
+      second.nb = WordIndex::Hash(term.stems_nb[1]);
+    }
+  }
+  second_words_.push_back(second);
   rules_using_.emplace_back();
   if (term.prefix && term.tokens.size() == 1) {
     by_prefix_.Add(term.tokens[0], id);
@@ -238,6 +249,24 @@ IndexMatcher::ItemView IndexMatcher::Prepare(const Item& item) const {
   return view;
 }
 
+void IndexMatcher::HashTokens(const FieldTokens& field,
+                              FieldHashes* hashes) const {
+  hashes->exact.clear();
+  hashes->en.clear();
+  hashes->nb.clear();
+  if (!by_exact_.empty()) {
+    for (const Token& token : field.tokens) {
+      hashes->exact.push_back(WordIndex::Hash(token.text));
+    }
+  }
+  for (const std::string& stem : field.en) {
+    hashes->en.push_back(WordIndex::Hash(stem));
+  }
+  for (const std::string& stem : field.nb) {
+    hashes->nb.push_back(WordIndex::Hash(stem));
+  }
+}
+
 bool IndexMatcher::MatchesAt(const Pattern& pattern, const FieldTokens& field,
                              std::uint8_t languages, std::size_t pos) const {
   const std::size_t n = pattern.tokens.size();
@@ -259,12 +288,26 @@ bool IndexMatcher::MatchesAt(const Pattern& pattern, const FieldTokens& field,
   return true;
 }
 
+bool IndexMatcher::SecondWordMayMatch(PatternId id, const FieldHashes& hashes,
+                                      std::size_t pos) const {
+  const SecondWord& second = second_words_[id];
+  if (!second.check) return true;
+  const std::size_t next = pos + 1;
+  if (patterns_[id].exact) {
+    return next < hashes.exact.size() && hashes.exact[next] == second.exact;
+  }
+  return (next < hashes.en.size() && hashes.en[next] == second.en) ||
+         (next < hashes.nb.size() && hashes.nb[next] == second.nb);
+}
+
 void IndexMatcher::Probe(const WordIndex& index, std::string_view key,
-                         const FieldTokens& field, std::uint8_t languages,
+                         std::uint64_t hash, const FieldTokens& field,
+                         const FieldHashes& hashes, std::uint8_t languages,
                          std::uint32_t pos, std::vector<Hit>* hits) const {
-  for (PatternId id : index.Find(key)) {
+  for (PatternId id : index.Find(key, hash)) {
     const std::uint32_t words = pattern_words_[id];
-    if (words == 1 || MatchesAt(patterns_[id], field, languages, pos)) {
+    if (words == 1 || (SecondWordMayMatch(id, hashes, pos) &&
+                       MatchesAt(patterns_[id], field, languages, pos))) {
       hits->push_back({id, field.field, pos, pos + words});
     }
   }
@@ -272,16 +315,24 @@ void IndexMatcher::Probe(const WordIndex& index, std::string_view key,
 
 void IndexMatcher::FindPatterns(const FieldTokens& field,
                                 std::uint8_t languages,
-                                std::vector<Hit>* hits) const {
+                                Scratch* scratch) const {
+  FieldHashes& hashes = scratch->hashes;
+  HashTokens(field, &hashes);
+  std::vector<Hit>* hits = &scratch->hits;
   for (std::uint32_t pos = 0; pos < field.tokens.size(); ++pos) {
     std::string_view word = field.tokens[pos].text;
     if (word.empty()) continue;
-    Probe(by_exact_, word, field, languages, pos, hits);
+    if (!hashes.exact.empty()) {
+      Probe(by_exact_, word, hashes.exact[pos], field, hashes, languages, pos,
+            hits);
+    }
     if (!field.en.empty()) {
-      Probe(by_en_stem_, field.en[pos], field, languages, pos, hits);
+      Probe(by_en_stem_, field.en[pos], hashes.en[pos], field, hashes,
+            languages, pos, hits);
     }
     if (!field.nb.empty()) {
-      Probe(by_nb_stem_, field.nb[pos], field, languages, pos, hits);
+      Probe(by_nb_stem_, field.nb[pos], hashes.nb[pos], field, hashes,
+            languages, pos, hits);
     }
     // A folded prefix is whole UTF-8, so a byte prefix of the word that
     // equals it always ends on a character boundary.
@@ -292,26 +343,25 @@ void IndexMatcher::FindPatterns(const FieldTokens& field,
 }
 
 // Evaluate() over the flat nodes; AND and OR short-circuit.
-bool IndexMatcher::NodeTrue(std::uint32_t node,
-                            const std::vector<Hit>& hits) const {
+bool IndexMatcher::NodeTrue(std::uint32_t node, const Scratch& scratch) const {
   const FlatNode& n = nodes_[node];
   const std::uint32_t end = node + n.size;
   switch (n.op) {
     case QueryNode::Op::kLeaf:
-      return n.near ? NearTrue(leaves_[n.leaf], hits, nullptr)
-                    : Found(n.pattern, n.fields, hits);
+      return n.near ? NearTrue(leaves_[n.leaf], scratch, nullptr)
+                    : Found(n.pattern, n.fields, scratch);
     case QueryNode::Op::kNot:
-      return !NodeTrue(node + 1, hits);
+      return !NodeTrue(node + 1, scratch);
     case QueryNode::Op::kAnd:
       for (std::uint32_t child = node + 1; child < end;
            child += nodes_[child].size) {
-        if (!NodeTrue(child, hits)) return false;
+        if (!NodeTrue(child, scratch)) return false;
       }
       return true;
     case QueryNode::Op::kOr:
       for (std::uint32_t child = node + 1; child < end;
            child += nodes_[child].size) {
-        if (NodeTrue(child, hits)) return true;
+        if (NodeTrue(child, scratch)) return true;
       }
       return false;
   }
@@ -319,20 +369,18 @@ bool IndexMatcher::NodeTrue(std::uint32_t node,
 }
 
 bool IndexMatcher::Found(PatternId pattern, std::uint16_t fields,
-                         const std::vector<Hit>& hits) const {
-  auto it = std::lower_bound(hits.begin(), hits.end(), Hit{pattern, 0, 0, 0});
-  for (; it != hits.end() && it->pattern == pattern; ++it) {
-    if (it->field & fields) return true;
-  }
-  return false;
+                         const Scratch& scratch) const {
+  const PatternHits& found = scratch.found[pattern];
+  return found.generation == scratch.generation && (found.fields & fields);
 }
 
-bool IndexMatcher::LeafTrue(const CompiledLeaf& leaf,
-                            const std::vector<Hit>& hits,
+bool IndexMatcher::LeafTrue(const CompiledLeaf& leaf, const Scratch& scratch,
                             std::vector<Hit>* used) const {
-  if (leaf.distance > 0) return NearTrue(leaf, hits, used);
+  if (leaf.distance > 0) return NearTrue(leaf, scratch, used);
   const PatternId id = leaf_patterns_[leaf.patterns_begin];
-  auto it = std::lower_bound(hits.begin(), hits.end(), Hit{id, 0, 0, 0});
+  if (!Found(id, leaf.fields, scratch)) return false;
+  const std::vector<Hit>& hits = scratch.hits;
+  auto it = hits.begin() + scratch.found[id].first_hit;
   bool found = false;
   for (; it != hits.end() && it->pattern == id; ++it) {
     if ((it->field & leaf.fields) == 0) continue;
@@ -345,10 +393,10 @@ bool IndexMatcher::LeafTrue(const CompiledLeaf& leaf,
 
 // Tries one occurrence of each pattern, in one field at a time, until all
 // are pairwise near each other.
-bool IndexMatcher::NearTrue(const CompiledLeaf& leaf,
-                            const std::vector<Hit>& hits,
+bool IndexMatcher::NearTrue(const CompiledLeaf& leaf, const Scratch& scratch,
                             std::vector<Hit>* used) const {
   using Span = std::pair<std::uint32_t, std::uint32_t>;
+  const std::vector<Hit>& hits = scratch.hits;
   const std::span<const PatternId> patterns(
       leaf_patterns_.data() + leaf.patterns_begin,
       leaf.patterns_end - leaf.patterns_begin);
@@ -411,7 +459,7 @@ void IndexMatcher::Explain(const CompiledRule& rule, const ItemView& view,
   for (std::uint32_t i = rule.leaves_begin; i < rule.leaves_end; ++i) {
     scratch->used.clear();
     if (!leaves_[i].explained ||
-        !LeafTrue(leaves_[i], scratch->hits, &scratch->used)) {
+        !LeafTrue(leaves_[i], *scratch, &scratch->used)) {
       continue;
     }
     std::uint16_t where = 0;
@@ -465,8 +513,29 @@ void IndexMatcher::AddHighlights(const ItemView& view, std::vector<Mark>* marks,
   }
 }
 
-void IndexMatcher::FiringRules(const std::vector<Hit>& hits,
+void IndexMatcher::IndexHits(Scratch* scratch) const {
+  std::vector<Hit>& hits = scratch->hits;
+  std::sort(hits.begin(), hits.end());
+  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+  if (scratch->found.size() < patterns_.size()) {
+    scratch->found.resize(patterns_.size());
+  }
+  if (++scratch->generation == 0) {  // Wrapped: old entries could match.
+    std::fill(scratch->found.begin(), scratch->found.end(), PatternHits{});
+    scratch->generation = 1;
+  }
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    PatternHits& found = scratch->found[hits[i].pattern];
+    if (found.generation != scratch->generation) {
+      found = {scratch->generation, static_cast<std::uint32_t>(i), 0};
+    }
+    found.fields |= hits[i].field;
+  }
+}
+
+void IndexMatcher::FiringRules(const Scratch& scratch,
                                std::vector<std::uint32_t>* rules) const {
+  const std::vector<Hit>& hits = scratch.hits;
   rules->clear();
   for (std::size_t i = 0; i < hits.size(); ++i) {
     if (i > 0 && hits[i].pattern == hits[i - 1].pattern) continue;
@@ -483,7 +552,7 @@ void IndexMatcher::FiringRules(const std::vector<Hit>& hits,
     __builtin_prefetch(&nodes_[rule_nodes_[index]]);
   }
   std::erase_if(*rules, [&](std::uint32_t index) {
-    return !NodeTrue(rule_nodes_[index], hits);
+    return !NodeTrue(rule_nodes_[index], scratch);
   });
   for (std::uint32_t index : *rules) {
     const CompiledRule& rule = rules_[index];
@@ -505,15 +574,13 @@ void IndexMatcher::MatchInto(const Item& item,
                              std::vector<MatchReason>* out) const {
   thread_local Scratch scratch;
   const ItemView view = Prepare(item);
-  std::vector<Hit>& hits = scratch.hits;
-  hits.clear();
+  scratch.hits.clear();
   for (const FieldTokens& field : view.fields) {
-    FindPatterns(field, view.languages, &hits);
+    FindPatterns(field, view.languages, &scratch);
   }
-  std::sort(hits.begin(), hits.end());
-  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+  IndexHits(&scratch);
   std::vector<std::uint32_t>& candidates = scratch.candidates;
-  FiringRules(hits, &candidates);
+  FiringRules(scratch, &candidates);
   // Reasons the last item had beyond this one's wait in `spare`, buffers
   // and all, for the next item that has more.
   while (out->size() > candidates.size()) {

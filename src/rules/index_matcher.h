@@ -44,6 +44,16 @@ class IndexMatcher final : public Matcher {
     bool exact = false;
   };
 
+  // WordIndex hashes of a pattern's second word, so that a many-word
+  // pattern filed under a common first word ("water ...") is passed over
+  // on one integer comparison when the item's next word differs.
+  struct SecondWord {
+    bool check = false;  // False for one word, or a prefix second word.
+    std::uint64_t exact = 0;
+    std::uint64_t en = 0;
+    std::uint64_t nb = 0;
+  };
+
   // A byte range of text_.
   struct TextSpan {
     std::uint32_t begin = 0;
@@ -105,17 +115,6 @@ class IndexMatcher final : public Matcher {
     std::uint32_t leaf;  // In leaves_.
   };
 
-  // Buffers that Match reuses from one item to the next (one set per
-  // thread), so that its only allocations are those of its result; with
-  // MatchInto, only those of a longer explanation than any before.
-  struct Scratch {
-    std::vector<Hit> hits;
-    std::vector<std::uint32_t> candidates;
-    std::vector<Hit> used;
-    std::vector<Mark> marks;
-    std::vector<MatchReason> spare;
-  };
-
   // An item field split into words; stems only for text fields, and only in
   // the item's languages.
   struct FieldTokens {
@@ -123,6 +122,41 @@ class IndexMatcher final : public Matcher {
     std::vector<Token> tokens;
     std::vector<std::string> en;
     std::vector<std::string> nb;
+  };
+
+  // WordIndex::Hash of each token of a field, and of its English and
+  // Norwegian stems when it has them, parallel to FieldTokens; `exact` only
+  // when by_exact_ is not empty. The probes need them, and the second word
+  // of a many-word pattern is checked against them.
+  struct FieldHashes {
+    std::vector<std::uint64_t> exact;
+    std::vector<std::uint64_t> en;
+    std::vector<std::uint64_t> nb;
+  };
+
+  // What one item's hits say about one pattern. Valid only when
+  // `generation` is the Scratch's: a new item needs no clearing.
+  struct PatternHits {
+    std::uint32_t generation = 0;
+    std::uint32_t first_hit = 0;  // In Scratch::hits, sorted.
+    std::uint16_t fields = 0;     // Every field it was found in.
+  };
+
+  // Buffers that Match reuses from one item to the next (one set per
+  // thread), so that its only allocations are those of its result; with
+  // MatchInto, only those of a longer explanation than any before.
+  struct Scratch {
+    std::vector<Hit> hits;
+    FieldHashes hashes;  // Of the field being searched.
+    // By PatternId; at least as long as patterns_. Shared by every matcher
+    // the thread uses: an entry another matcher wrote has an older
+    // generation.
+    std::vector<PatternHits> found;
+    std::uint32_t generation = 0;
+    std::vector<std::uint32_t> candidates;
+    std::vector<Hit> used;
+    std::vector<Mark> marks;
+    std::vector<MatchReason> spare;
   };
 
   struct ItemView {
@@ -140,23 +174,32 @@ class IndexMatcher final : public Matcher {
   ItemView Prepare(const Item& item) const;
   void AddTextField(std::uint16_t field, std::string_view text,
                     ItemView* view) const;
+  void HashTokens(const FieldTokens& field, FieldHashes* hashes) const;
+  // Adds the hits in `field` to scratch->hits.
   void FindPatterns(const FieldTokens& field, std::uint8_t languages,
-                    std::vector<Hit>* hits) const;
-  void Probe(const WordIndex& index, std::string_view key,
-             const FieldTokens& field, std::uint8_t languages,
-             std::uint32_t pos, std::vector<Hit>* hits) const;
+                    Scratch* scratch) const;
+  void Probe(const WordIndex& index, std::string_view key, std::uint64_t hash,
+             const FieldTokens& field, const FieldHashes& hashes,
+             std::uint8_t languages, std::uint32_t pos,
+             std::vector<Hit>* hits) const;
+  // False when `id` has a second word that cannot be the one after `pos`.
+  bool SecondWordMayMatch(PatternId id, const FieldHashes& hashes,
+                          std::size_t pos) const;
   bool MatchesAt(const Pattern& pattern, const FieldTokens& field,
                  std::uint8_t languages, std::size_t pos) const;
-  bool NodeTrue(std::uint32_t node, const std::vector<Hit>& hits) const;
+  // Sorts and dedupes scratch->hits and records, per pattern, where its
+  // hits start and in which fields they are.
+  void IndexHits(Scratch* scratch) const;
+  bool NodeTrue(std::uint32_t node, const Scratch& scratch) const;
   bool Found(PatternId pattern, std::uint16_t fields,
-             const std::vector<Hit>& hits) const;
-  bool LeafTrue(const CompiledLeaf& leaf, const std::vector<Hit>& hits,
+             const Scratch& scratch) const;
+  bool LeafTrue(const CompiledLeaf& leaf, const Scratch& scratch,
                 std::vector<Hit>* used) const;
-  bool NearTrue(const CompiledLeaf& leaf, const std::vector<Hit>& hits,
+  bool NearTrue(const CompiledLeaf& leaf, const Scratch& scratch,
                 std::vector<Hit>* used) const;
-  // Sets `rules` to the indices of the rules that fire on `hits`, ascending
-  // (that is, in rule-id order).
-  void FiringRules(const std::vector<Hit>& hits,
+  // Sets `rules` to the indices of the rules that fire on scratch.hits,
+  // ascending (that is, in rule-id order).
+  void FiringRules(const Scratch& scratch,
                    std::vector<std::uint32_t>* rules) const;
   // Sorts and dedupes `marks`, then adds them to `reason` as highlights.
   void AddHighlights(const ItemView& view, std::vector<Mark>* marks,
@@ -169,6 +212,7 @@ class IndexMatcher final : public Matcher {
   // Words per pattern; a one-word pattern found in an index needs no
   // further check.
   std::vector<std::uint32_t> pattern_words_;
+  std::vector<SecondWord> second_words_;  // By PatternId.
   WordIndex by_exact_;    // First word of exact patterns, folded.
   WordIndex by_en_stem_;  // First word of stemmed patterns, English stem.
   WordIndex by_nb_stem_;  // ... Norwegian stem.

@@ -32,9 +32,9 @@ void WordIndex::Freeze() {
   building_.clear();
 }
 
-std::span<const std::uint32_t> WordIndex::Find(std::string_view word) const {
+std::span<const std::uint32_t> WordIndex::Find(std::string_view word,
+                                               std::uint64_t hash) const {
   if (slots_.empty()) return {};
-  const std::uint64_t hash = Hash(word);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];

@@ -22,7 +22,16 @@ class WordIndex {
 
   // The ids filed under `word`, in the order added; empty when none. Only
   // after Freeze.
-  std::span<const std::uint32_t> Find(std::string_view word) const;
+  std::span<const std::uint32_t> Find(std::string_view word) const {
+    return Find(word, Hash(word));
+  }
+  // The same, for a caller that has `hash` == Hash(word) already.
+  std::span<const std::uint32_t> Find(std::string_view word,
+                                      std::uint64_t hash) const;
+
+  bool empty() const { return ids_.empty() && building_.empty(); }
+
+  static std::uint64_t Hash(std::string_view word);
 
  private:
   struct Slot {
@@ -32,8 +41,6 @@ class WordIndex {
     std::uint32_t ids_begin = 0;  // In ids_.
     std::uint32_t ids_size = 0;   // 0 for an empty slot.
   };
-
-  static std::uint64_t Hash(std::string_view word);
 
   std::unordered_map<std::string, std::vector<std::uint32_t>> building_;
   std::vector<Slot> slots_;  // Size a power of two, at most half full.

@@ -138,6 +138,52 @@ any = ["road"]
   EXPECT_EQ(reasons[0].agencies, (Ids{"kli", "vav"}));
 }
 
+// Phrases are filed under their first word; each must still be checked
+// word by word, in the same field, in the item's languages.
+TEST(Matcher, PhrasesSharingAFirstWordFireOnlyOnTheirOwnNextWords) {
+  LoadResult result = CompileOne(R"(
+[[rule]]
+id = "reuse"
+topic = "water"
+agencies = ["vav"]
+any = ['"water reuse"']
+
+[[rule]]
+id = "supply"
+topic = "water"
+agencies = ["vav"]
+any = ['"water supply"']
+
+[[rule]]
+id = "supply-chain"
+topic = "water"
+agencies = ["vav"]
+any = ['"water supply chain"']
+
+[[rule]]
+id = "stemmed"
+topic = "water"
+agencies = ["vav"]
+any = ["vann forsyning"]
+)");
+  ASSERT_TRUE(result.ok()) << ::testing::PrintToString(Messages(result));
+  const Matcher& matcher = *result.matcher;
+  EXPECT_EQ(RuleIds(matcher.Match(MakeItem("Water supply in cities"))),
+            (Ids{"supply"}));
+  EXPECT_EQ(RuleIds(matcher.Match(MakeItem("water supply chain; water reuse"))),
+            (Ids{"reuse", "supply", "supply-chain"}));
+  // The next word in another field, or none at all, is no next word.
+  EXPECT_TRUE(matcher.Match(MakeItem("Clean water", "supply")).empty());
+  EXPECT_TRUE(matcher.Match(MakeItem("water")).empty());
+  Item norwegian = MakeItem("Vannet og forsyningen");
+  EXPECT_TRUE(matcher.Match(norwegian).empty());
+  norwegian.language = "nb";
+  norwegian.title = "Regler om vannets forsyninger";
+  EXPECT_EQ(RuleIds(matcher.Match(norwegian)), (Ids{"stemmed"}));
+  norwegian.title = "Regler om vannets kvalitet og forsyninger";
+  EXPECT_TRUE(matcher.Match(norwegian).empty());
+}
+
 TEST(Matcher, MatchIntoReusedVectorGivesWhatMatchGives) {
   LoadResult result = CompileOne(R"(
 [[rule]]
