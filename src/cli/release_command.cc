@@ -125,7 +125,8 @@ int Release(const std::string& config_path, const std::string& source,
       << held->size() << " held items; " << r.matched
       << " match the rules in force, " << r.queued << " messages queued";
   if (r.pending > 0) out << ", " << r.pending << " acts added to digests";
-  out << " (the daemon sends them at its next dispatch)\n";
+  out << " (a running daemon sends them after its next poll, or at once on "
+         "systemctl reload lexwatch)\n";
   return r.failed == 0 ? kExitOk : kExitRuntime;
 }
 

@@ -130,7 +130,8 @@ int Daemon::Run() {
         if (signo == SIGHUP) {
           Reload();
           // A refused reload's notice, and mail an administrator retried
-          // (`lexwatch outbox retry`), go out now.
+          // (`lexwatch outbox retry`) or released (`lexwatch release`), go
+          // out now.
           RequestDispatch();
           signals_.async_wait(on_signal);
           return;

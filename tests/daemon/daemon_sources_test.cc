@@ -409,8 +409,8 @@ TEST_F(DaemonSourcesTest, FloodIsHeldToldOnceAndReleasedThroughIngest) {
   EXPECT_EQ(cli::Release(ConfigPath().string(), "oj", out, err), 0);
   EXPECT_EQ(out.str(),
             "source 'oj': released 8 of 8 held items; 8 match the rules in "
-            "force, 8 messages queued (the daemon sends them at its next "
-            "dispatch)\n");
+            "force, 8 messages queued (a running daemon sends them after "
+            "its next poll, or at once on systemctl reload lexwatch)\n");
   EXPECT_EQ(err.str(), "");
   EXPECT_TRUE(OpenStore()->FloodHeldCounts().value().empty());
   EXPECT_EQ(Outbox().size(), 9u);

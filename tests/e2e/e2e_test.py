@@ -507,6 +507,44 @@ class E2E(HostileFeedCases, unittest.TestCase):
                 self.runs.append((cmd, process.returncode, "", f.read()))
         self.assert_delivered_exactly_once(server)
 
+    def test_ReleasedFloodIsSentAtOnceOnReload(self):
+        # Both matching acts of the first poll are more than flood_limit:
+        # held. `release` queues them while the daemon runs; SIGHUP sends
+        # them without waiting for the next poll (an hour away).
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read()
+        self.write(self.config, text.replace(
+            'first_run = "alert"\n', 'first_run = "alert"\nflood_limit = 1\n',
+            1))
+        log = os.path.join(self.tmp, "daemon.log")
+        cmd = [BINARY, "run", "--config", self.config]
+        with open(log, "w") as err:
+            process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                                       stderr=err)
+        try:
+            self.wait_for_log(log, "flood: 2 new matches in one poll",
+                              process)
+            p = self.lexwatch("release", "eurlex-oj-l", "--config",
+                              self.config)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("released 2 of 2 held items", p.stdout)
+            time.sleep(1)  # Nothing is sent before the reload.
+            self.assertEqual(server.messages(), [])
+            process.send_signal(signal.SIGHUP)
+            self.wait_for_log(log, "outbox: sent=3", process)
+            self.assertIsNone(process.poll())
+            process.send_signal(signal.SIGTERM)
+            self.assertEqual(process.wait(timeout=30), 0)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            with open(log, encoding="utf-8", errors="replace") as f:
+                self.runs.append((cmd, process.returncode, "", f.read()))
+        self.assert_delivered_exactly_once(server)
+
     def test_SystemdNotifyReadyWatchdogReloadStopping(self):
         import socket
         server = self.smtp().start()
