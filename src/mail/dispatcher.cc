@@ -69,6 +69,7 @@ Dispatcher::Dispatcher(store::Store& store, MailTransport& transport,
 
 Result<DispatchStats> Dispatcher::RunDue(int limit) {
   DispatchStats stats;
+  may_have_held_ = true;  // Held by an earlier run, or an earlier process.
   if (Status s = ExpireAndWarn(stats); !s.ok()) return s;
   if (Status s = PruneSentLog(); !s.ok()) return s;
   if (!blocked(clock_.Now())) {
@@ -77,9 +78,13 @@ Result<DispatchStats> Dispatcher::RunDue(int limit) {
   Result<std::vector<store::OutboxMessage>> due =
       store_.DueMessages(clock_.Now(), limit);
   if (!due.ok()) return due.status();
-  for (const store::OutboxMessage& message : *due) {
+  premarked_ = 0;
+  for (std::size_t i = 0; i < due->size(); ++i) {
+    const store::OutboxMessage& message = (*due)[i];
+    const store::OutboxMessage* next =
+        i + 1 < due->size() ? &(*due)[i + 1] : nullptr;
     Status s = blocked(clock_.Now()) ? HoldWithoutSending(message, stats)
-                                     : SendOne(message, stats);
+                                     : SendOne(message, stats, next);
     if (!s.ok()) return s;
   }
   if (!blocked(clock_.Now())) {
@@ -112,21 +117,31 @@ Result<std::optional<TimePoint>> Dispatcher::NextWake() {
 }
 
 Status Dispatcher::SendOne(const store::OutboxMessage& message,
-                           DispatchStats& stats) {
-  if (Status s = store_.MarkSending(message.id, clock_.Now()); !s.ok()) {
-    return s;
+                           DispatchStats& stats,
+                           const store::OutboxMessage* next) {
+  if (premarked_ != message.id) {
+    if (Status s = store_.MarkSending(message.id, clock_.Now()); !s.ok()) {
+      return s;
+    }
   }
+  premarked_ = 0;
   Delivery delivery =
       transport_.Deliver(envelope_from_, message.recipient, message.message);
   if (!delivery.delivered()) return RecordFailure(message, delivery, stats);
   spdlog::info("mail sent to {} item {} <{}>: {}", message.recipient,
                message.item_key, message.message_id, delivery.reply);
   ++stats.sent;
-  if (Status s = store_.MarkSent(message.id, delivery.reply, clock_.Now());
+  if (Status s = MarkSentAndNextSending(message, delivery.reply, next);
       !s.ok()) {
     return s;
   }
   // The server takes our mail again: whatever a refused login held goes.
+  // Asked only while there may be held rows (since this run began or since
+  // a row was last held): after a release nothing is held until RecordFailure
+  // or HoldWithoutSending holds one, and an empty release costs a write
+  // transaction per message.
+  if (!may_have_held_) return Status::Ok();
+  may_have_held_ = false;
   Result<int> released = store_.ReleaseHeld(clock_.Now());
   if (!released.ok()) return released.status();
   if (*released > 0) {
@@ -135,6 +150,27 @@ Status Dispatcher::SendOne(const store::OutboxMessage& message,
     stats.released += *released;
   }
   return Status::Ok();
+}
+
+// One commit per message instead of two: the next row's `sending` mark
+// rides on this row's `sent` commit, so it is committed (and synced) before
+// the transport sees it, as MarkSending alone would, only more durably. The
+// sent mark is what matters and goes first: a next row that cannot be marked
+// (its savepoint undone alone) is marked, or fails, on its own in SendOne.
+Status Dispatcher::MarkSentAndNextSending(const store::OutboxMessage& message,
+                                          const std::string& reply,
+                                          const store::OutboxMessage* next) {
+  TimePoint now = clock_.Now();
+  bool next_marked = false;
+  Status s = store_.InTransaction([&]() -> Status {
+    if (Status sent = store_.MarkSent(message.id, reply, now); !sent.ok()) {
+      return sent;
+    }
+    next_marked = next != nullptr && store_.MarkSending(next->id, now).ok();
+    return Status::Ok();
+  });
+  if (s.ok() && next_marked) premarked_ = next->id;
+  return s;
 }
 
 Status Dispatcher::RecordFailure(const store::OutboxMessage& message,
@@ -152,6 +188,7 @@ Status Dispatcher::RecordFailure(const store::OutboxMessage& message,
         message.recipient, message.item_key, message.message_id, error,
         FormatDuration(policy_.HeldProbeWait()));
     ++stats.held;
+    may_have_held_ = true;
     Notify(kNoticeMailHeld, "smtp",
            "SMTP-innlogging avvist: e-post holdes tilbake",
            "lexwatch får ikke logget inn på SMTP-serveren:\n  " + error +
@@ -216,6 +253,7 @@ Status Dispatcher::RecordFailure(const store::OutboxMessage& message,
 Status Dispatcher::HoldWithoutSending(const store::OutboxMessage& message,
                                       DispatchStats& stats) {
   ++stats.held;
+  may_have_held_ = true;
   return store_.MarkAttempted(
       message.id, store::kHeld,
       "held: the SMTP login was refused: " + blocked_reason_, message.last_code,

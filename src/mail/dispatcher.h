@@ -55,7 +55,8 @@ struct DispatchStats {
 };
 
 // Sends what is due in the outbox. Each row is marked sending (committed)
-// before the transport is called, then sent, deferred, failed or held; rows
+// before the transport is called, in the same commit as the row before it
+// when that one was delivered, then sent, deferred, failed or held; rows
 // a crash left in sending are put back by Store::RecoverInterrupted at
 // start-up and resent with the same bytes (same Message-ID and Date).
 //
@@ -87,7 +88,13 @@ class Dispatcher {
 
  private:
   // Sends one row and records the outcome; fails only on a store failure.
-  Status SendOne(const store::OutboxMessage& message, DispatchStats& stats);
+  // After a delivery, `next` (the row to be sent after it, if any) is marked
+  // sending in the same commit.
+  Status SendOne(const store::OutboxMessage& message, DispatchStats& stats,
+                 const store::OutboxMessage* next = nullptr);
+  Status MarkSentAndNextSending(const store::OutboxMessage& message,
+                                const std::string& reply,
+                                const store::OutboxMessage* next);
   Status RecordFailure(const store::OutboxMessage& message,
                        const Delivery& delivery, DispatchStats& stats);
   Status HoldWithoutSending(const store::OutboxMessage& message,
@@ -110,6 +117,11 @@ class Dispatcher {
   // so held mail is probed at once.
   TimePoint blocked_until_{};
   std::string blocked_reason_;
+  // False only when no row can be held: released, and none held since.
+  bool may_have_held_ = true;
+  // The row marked sending with the last sent mark (0: none): SendOne does
+  // not mark it again.
+  std::int64_t premarked_ = 0;
   TimePoint next_prune_{};
 };
 

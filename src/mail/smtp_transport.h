@@ -44,6 +44,8 @@ class SmtpTransport final : public MailTransport {
   struct Connection;  // One curl easy handle, kept so its connection is reused.
 
   SmtpOptions options_;
+  std::string redacted_url_;  // options_.url without user:password@.
+  bool plain_;                // No TLS: starttls off and a loopback host.
   std::unique_ptr<Connection> connection_;
   bool reuse_connection_ = true;
 };

@@ -259,7 +259,9 @@ class Store {
   Result<std::vector<OutboxMessage>> DueMessages(TimePoint now, int limit);
   // Rows left in `sending` by a crash go back to queued. Returns how many.
   Result<int> RecoverInterrupted();
-  // Committed before the transport connects.
+  // Committed before the transport connects, but not synced: a killed
+  // process keeps the mark; a power cut may undo it, leaving the row due as
+  // before (see store_outbox.cc).
   Status MarkSending(std::int64_t id, TimePoint now);
   Status MarkSent(std::int64_t id, const std::string& reply, TimePoint now);
   Status MarkDeferred(std::int64_t id, const std::string& reply,

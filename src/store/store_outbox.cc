@@ -60,6 +60,25 @@ Status UpdateMessage(sqlite3* db, const std::string& path, std::int64_t id,
   });
 }
 
+// Runs `stmt` like UpdateMessage, but the commit does not wait for the
+// disk: synchronous=NORMAL for this one transaction, so in WAL mode the
+// commit is written to the log and not synced. FULL is back before it
+// returns. The setting can change only outside a transaction; inside one
+// the write joins it and is as durable as it is.
+Status UpdateMessageUnsynced(sqlite3* db, const std::string& path,
+                             std::int64_t id, Statement& stmt) {
+  if (!sqlite3_get_autocommit(db)) return UpdateMessage(db, path, id, stmt);
+  // Set when the PRAGMA is prepared, not when it runs: a cached statement
+  // would set nothing the second time, so these are executed afresh.
+  if (Status s = internal::Exec(db, path, "PRAGMA synchronous = NORMAL");
+      !s.ok()) {
+    return s;
+  }
+  Status updated = UpdateMessage(db, path, id, stmt);
+  Status full = internal::Exec(db, path, "PRAGMA synchronous = FULL");
+  return updated.ok() ? full : updated;
+}
+
 }  // namespace
 
 Result<std::vector<OutboxMessage>> Store::DueMessages(TimePoint now,
@@ -91,12 +110,23 @@ Result<int> Store::RecoverInterrupted() {
   });
 }
 
+// Not synced: a sync per mark would double the dispatcher's syncs (most
+// marks ride on the previous row's synced sent mark instead; this one is
+// for the first row of a batch and a row after a failure). Safe: the commit is
+// in the WAL before the transport connects, so a killed process keeps the mark,
+// and RecoverInterrupted requeues the row. Only a power cut or kernel crash can
+// undo it, and then the row is back to what it was before the attempt (queued,
+// deferred or held, the attempt not counted): it is sent again with the same
+// bytes, just as a kept `sending` row is after RecoverInterrupted. Never a
+// loss, and no more duplicates than before. Nothing durable can outlive a lost
+// mark: WAL frames are synced in order, so the next FULL commit (MarkSent,
+// MarkAttempted) syncs this one too.
 Status Store::MarkSending(std::int64_t id, TimePoint now) {
   Statement stmt(*cache_,
                  "UPDATE outbox SET state = ?2, attempts = attempts + 1, "
                  "last_attempt = ?3 WHERE id = ?1");
   stmt.Bind(1, id).Bind(2, kSending).Bind(3, ToUnixSeconds(now));
-  return UpdateMessage(db_, path_, id, stmt);
+  return UpdateMessageUnsynced(db_, path_, id, stmt);
 }
 
 // The sent-log line is written in the same transaction: a delivery is in

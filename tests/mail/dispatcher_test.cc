@@ -11,6 +11,7 @@
 #include "mail/smtp_test_server.h"
 #include "mail/smtp_transport.h"
 #include "mail/temp_dir.h"
+#include "store/sync_counting_vfs.h"
 
 namespace lexwatch::mail {
 namespace {
@@ -248,6 +249,107 @@ TEST_F(DispatcherTest, SendsOnlyUpToTheLimit) {
   EXPECT_EQ(stats->sent, 2);
   EXPECT_EQ(Delivered().size(), 2u);
   EXPECT_EQ(Run(dispatcher).sent, 1);
+}
+
+// Answers 451 to the first `refusals` messages, then accepts every one.
+class RefusesFirstTransport final : public MailTransport {
+ public:
+  explicit RefusesFirstTransport(int refusals) : refusals_(refusals) {}
+  Result<std::string> Send(std::string_view, std::string_view,
+                           std::string_view) override {
+    if (refusals_-- > 0) return Status::Unavailable("451 4.3.0 try later");
+    return std::string("250 ok");
+  }
+
+ private:
+  int refusals_;
+};
+
+// Rows held by an earlier run stay held through a probe that fails for
+// another reason, and go back to the queue with the first send that works.
+TEST_F(DispatcherTest, HeldRowsAreReleasedByTheFirstSendAfterAFailedProbe) {
+  std::int64_t probed = Queue("32026R0001");
+  std::int64_t held = Queue("32026R0002");
+  std::int64_t queued = Queue("32026R0003");
+  for (std::int64_t id : {probed, held}) {
+    ASSERT_TRUE(
+        store_->MarkAttempted(id, store::kHeld, "535 denied", 535, clock_.Now())
+            .ok());
+  }
+  RefusesFirstTransport transport(1);
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom);
+  DispatchStats stats = Run(dispatcher);
+  EXPECT_EQ(stats.sent, 1);
+  EXPECT_EQ(stats.deferred, 1);
+  EXPECT_EQ(stats.released, 1);
+  EXPECT_EQ(Row(probed).state, store::kDeferred);
+  EXPECT_EQ(Row(queued).state, store::kSent);
+  EXPECT_EQ(Row(held).state, store::kQueued);
+  EXPECT_EQ(Run(dispatcher).sent, 1);  // The released row, due at once.
+  EXPECT_EQ(Row(held).state, store::kSent);
+}
+
+// Accepts every message, noting what another connection (a restarted
+// process) sees of each row while the message is in the transport.
+class StateRecordingTransport final : public MailTransport {
+ public:
+  explicit StateRecordingTransport(std::filesystem::path db)
+      : db_(std::move(db)) {}
+  Result<std::string> Send(std::string_view, std::string_view,
+                           std::string_view) override {
+    Result<std::unique_ptr<store::Store>> other = store::Store::Open(db_);
+    EXPECT_TRUE(other.ok());
+    std::string states;
+    for (std::int64_t id = 1; other.ok() && id <= 3; ++id) {
+      states += (*(*other)->GetMessage(id))->state + " ";
+    }
+    seen.push_back(states);
+    return std::string("250 ok");
+  }
+  std::vector<std::string> seen;
+
+ private:
+  std::filesystem::path db_;
+};
+
+// The next row's sending mark shares the previous row's sent commit: still
+// committed before its transport call, and only that row is sending.
+TEST_F(DispatcherTest, EachRowIsCommittedSendingWhileInTheTransport) {
+  Queue("32026R0001");
+  Queue("32026R0002");
+  Queue("32026R0003");
+  StateRecordingTransport transport(dir_.path() / "state" / "lexwatch.db");
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom);
+  EXPECT_EQ(Run(dispatcher).sent, 3);
+  EXPECT_THAT(transport.seen, ::testing::ElementsAre("sending queued queued ",
+                                                     "sent sending queued ",
+                                                     "sent sent sending "));
+  for (std::int64_t id = 1; id <= 3; ++id) {
+    EXPECT_EQ(Row(id).state, store::kSent);
+    EXPECT_EQ(Row(id).attempts, 1);
+  }
+}
+
+// One synced commit per delivered message: its sent mark (the sending
+// marks are not synced, or ride on the previous sent mark).
+TEST(DispatcherSync, OneSyncPerDeliveredMessage) {
+  store::testing::SyncCountingVfs vfs;
+  TempDir dir;
+  FakeClock clock{kStart};
+  Result<std::unique_ptr<store::Store>> store =
+      store::Store::Open(dir.path() / "state" / "lexwatch.db");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  for (const char* celex : {"32026R0001", "32026R0002", "32026R0003"}) {
+    QueueVavAlert(**store, clock.Now(), celex, "Forordning", kFrom, kTo);
+  }
+  MaildirTransport transport(dir.path() / "maildir");
+  Dispatcher dispatcher(**store, transport, clock, kFrom);
+  int before = vfs.syncs();
+  Result<DispatchStats> stats = dispatcher.RunDue();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->sent, 3);
+  EXPECT_EQ(vfs.syncs() - before, 3);
+  store->reset();
 }
 
 // Accepts every message but first deletes the row being sent behind the

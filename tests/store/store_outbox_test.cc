@@ -8,6 +8,7 @@
 
 #include "store/schema.h"
 #include "store/store.h"
+#include "store/sync_counting_vfs.h"
 
 namespace lexwatch::store {
 namespace {
@@ -226,6 +227,82 @@ TEST_F(StoreOutboxTest, ResolveNoticeEndsTheWindowAndDropsUnsent) {
   EXPECT_TRUE(*store_->ResolveNotice("source-failing/oj"));
   EXPECT_FALSE(*store_->ResolveNotice("source-failing/oj"));
   EXPECT_TRUE(*store_->RecordNotice(Notice("source-failing/oj", 1001), hour));
+}
+
+// The database here is opened through a VFS that counts syncs.
+class StoreOutboxSyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("lexwatch_outbox_sync_" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
+    Item item;
+    item.source = "oj-l";
+    item.celex = "32024L1275";
+    item.title = "Act";
+    NewAlert alert{"vav",
+                   {"a@x.no", "b@x.no"},
+                   "mid@lw.test",
+                   "Subject: x\r\n\r\nbody\r\n",
+                   "rule water"};
+    ASSERT_TRUE(store_->SaveItem(item, {alert}, At(100)).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  std::unique_ptr<Store> Open() {
+    Result<std::unique_ptr<Store>> opened = Store::Open(dir_ / "lexwatch.db");
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened.ok() ? std::move(opened).value() : nullptr;
+  }
+
+  testing::SyncCountingVfs vfs_;  // Outlives the store.
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+// A lost `sending` mark costs what a kept one does (the row is sent again),
+// so it is not worth a sync; the outcome after it is.
+TEST_F(StoreOutboxSyncTest, MarkSendingIsNotSyncedButMarkSentIs) {
+  int before = vfs_.syncs();
+  ASSERT_TRUE(store_->MarkSending(1, At(101)).ok());
+  EXPECT_EQ(vfs_.syncs(), before);
+  EXPECT_EQ(*store_->ReadPragma("synchronous"), "2");  // FULL again.
+
+  ASSERT_TRUE(store_->MarkSent(1, "250 ok", At(102)).ok());
+  EXPECT_GT(vfs_.syncs(), before);
+  before = vfs_.syncs();
+  ASSERT_TRUE(store_->MarkSending(2, At(103)).ok());
+  ASSERT_TRUE(
+      store_->MarkAttempted(2, kDeferred, "451 later", 451, At(200)).ok());
+  EXPECT_GT(vfs_.syncs(), before);
+}
+
+// Committed, not only written: another connection (a restarted process)
+// sees the mark and requeues the row.
+TEST_F(StoreOutboxSyncTest, UnsyncedSendingMarkIsSeenAndRecoveredByANewOpen) {
+  ASSERT_TRUE(store_->MarkSending(1, At(101)).ok());
+  std::unique_ptr<Store> other = Open();
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ((*other->GetMessage(1))->state, kSending);
+  EXPECT_EQ((*other->GetMessage(1))->attempts, 1);
+  EXPECT_EQ(*other->RecoverInterrupted(), 1);
+  EXPECT_EQ((*store_->GetMessage(1))->state, kQueued);
+}
+
+// Inside an open transaction the mark joins it (the setting cannot change
+// there) and is as durable as the transaction.
+TEST_F(StoreOutboxSyncTest, MarkSendingInsideATransactionJoinsIt) {
+  int before = vfs_.syncs();
+  ASSERT_TRUE(
+      store_->InTransaction([&] { return store_->MarkSending(1, At(101)); })
+          .ok());
+  EXPECT_GT(vfs_.syncs(), before);
+  EXPECT_EQ((*store_->GetMessage(1))->state, kSending);
+  EXPECT_EQ(*store_->ReadPragma("synchronous"), "2");
 }
 
 // A database written by the previous release keeps its outbox rows, and
