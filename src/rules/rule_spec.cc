@@ -107,9 +107,16 @@ Term MakeValueTerm(std::string_view value) {
   return term;
 }
 
+// Appends in place: `std::to_string(n) + "/"` trips GCC 12's -Wrestrict
+// false positive (GCC bug 105329) in optimised builds.
 std::string Leaf::Key() const {
-  std::string key = std::to_string(fields) + "/" + std::to_string(distance);
-  for (const Term& term : terms) key += "/" + term.Key();
+  std::string key = std::to_string(fields);
+  key += '/';
+  key += std::to_string(distance);
+  for (const Term& term : terms) {
+    key += '/';
+    key += term.Key();
+  }
   return key;
 }
 
