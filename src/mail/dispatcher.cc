@@ -131,46 +131,55 @@ Status Dispatcher::SendOne(const store::OutboxMessage& message,
   spdlog::info("mail sent to {} item {} <{}>: {}", message.recipient,
                message.item_key, message.message_id, delivery.reply);
   ++stats.sent;
-  if (Status s = MarkSentAndNextSending(message, delivery.reply, next);
-      !s.ok()) {
-    return s;
-  }
-  // The server takes our mail again: whatever a refused login held goes.
-  // Asked only while there may be held rows (since this run began or since
-  // a row was last held): after a release nothing is held until RecordFailure
-  // or HoldWithoutSending holds one, and an empty release costs a write
-  // transaction per message.
-  if (!may_have_held_) return Status::Ok();
-  may_have_held_ = false;
-  Result<int> released = store_.ReleaseHeld(clock_.Now());
-  if (!released.ok()) return released.status();
-  if (*released > 0) {
-    spdlog::info("released {} held messages: the server accepts mail again",
-                 *released);
-    stats.released += *released;
-  }
-  return Status::Ok();
+  return RecordDelivery(message, delivery.reply, next, stats);
 }
 
-// One commit per message instead of two: the next row's `sending` mark
-// rides on this row's `sent` commit, so it is committed (and synced) before
-// the transport sees it, as MarkSending alone would, only more durably. The
-// sent mark is what matters and goes first: a next row that cannot be marked
-// (its savepoint undone alone) is marked, or fails, on its own in SendOne.
-Status Dispatcher::MarkSentAndNextSending(const store::OutboxMessage& message,
-                                          const std::string& reply,
-                                          const store::OutboxMessage* next) {
+// One commit per delivered message: its sent mark, the release of whatever
+// a refused login held (the server takes our mail again), and the next
+// row's `sending` mark, so that the next row is committed (and synced)
+// before the transport sees it, as MarkSending alone would, only more
+// durably. Nothing is written between this commit and the next row's send,
+// so a store failure cannot leave a row marked sending that was never
+// handed to the transport. The sent mark is what matters: the release and
+// the next mark each run in a savepoint of their own, and a failed one is
+// undone alone (a next row that cannot be marked is marked, or fails, on its
+// own in SendOne).
+Status Dispatcher::RecordDelivery(const store::OutboxMessage& message,
+                                  const std::string& reply,
+                                  const store::OutboxMessage* next,
+                                  DispatchStats& stats) {
   TimePoint now = clock_.Now();
+  Status release = Status::Ok();
+  int released = 0;
   bool next_marked = false;
   Status s = store_.InTransaction([&]() -> Status {
     if (Status sent = store_.MarkSent(message.id, reply, now); !sent.ok()) {
       return sent;
     }
+    // Asked only while there may be held rows (since this run began or
+    // since a row was last held): after a release nothing is held until
+    // RecordFailure or HoldWithoutSending holds one.
+    if (may_have_held_) {
+      Result<int> r = store_.ReleaseHeld(now);
+      if (!r.ok()) {
+        release = r.status();
+        return Status::Ok();  // Keep the sent mark; mark no next row.
+      }
+      released = *r;
+    }
     next_marked = next != nullptr && store_.MarkSending(next->id, now).ok();
     return Status::Ok();
   });
-  if (s.ok() && next_marked) premarked_ = next->id;
-  return s;
+  if (!s.ok()) return s;
+  if (!release.ok()) return release;
+  may_have_held_ = false;
+  if (next_marked) premarked_ = next->id;
+  if (released > 0) {
+    spdlog::info("released {} held messages: the server accepts mail again",
+                 released);
+    stats.released += released;
+  }
+  return Status::Ok();
 }
 
 Status Dispatcher::RecordFailure(const store::OutboxMessage& message,

@@ -92,9 +92,10 @@ class Dispatcher {
   // sending in the same commit.
   Status SendOne(const store::OutboxMessage& message, DispatchStats& stats,
                  const store::OutboxMessage* next = nullptr);
-  Status MarkSentAndNextSending(const store::OutboxMessage& message,
-                                const std::string& reply,
-                                const store::OutboxMessage* next);
+  // Records a delivery in one commit; see dispatcher.cc.
+  Status RecordDelivery(const store::OutboxMessage& message,
+                        const std::string& reply,
+                        const store::OutboxMessage* next, DispatchStats& stats);
   Status RecordFailure(const store::OutboxMessage& message,
                        const Delivery& delivery, DispatchStats& stats);
   Status HoldWithoutSending(const store::OutboxMessage& message,
