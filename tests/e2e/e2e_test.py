@@ -14,6 +14,7 @@ commands it ran with their output, the peers' logs and the outbox.
 """
 
 import argparse
+import contextlib
 import email
 import email.policy
 import json
@@ -475,15 +476,28 @@ class E2E(HostileFeedCases, unittest.TestCase):
         with open(path, encoding="utf-8", errors="replace") as f:
             self.fail(f"no log line with {text!r}; log:\n{f.read()}")
 
-    def test_SighupWithBrokenRulesKeepsTheLastGoodRules(self):
-        server = self.smtp().start()
-        self.standard_setup(server.port)
+    @contextlib.contextmanager
+    def running_daemon(self):
+        """The real daemon on self.config, stderr to a log file. Yields
+        (process, log path); a daemon the case left running is killed."""
         log = os.path.join(self.tmp, "daemon.log")
         cmd = [BINARY, "run", "--config", self.config]
         with open(log, "w") as err:
             process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                                        stderr=err)
         try:
+            yield process, log
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            with open(log, encoding="utf-8", errors="replace") as f:
+                self.runs.append((cmd, process.returncode, "", f.read()))
+
+    def test_SighupWithBrokenRulesKeepsTheLastGoodRules(self):
+        server = self.smtp().start()
+        self.standard_setup(server.port)
+        with self.running_daemon() as (process, log):
             self.wait_for_log(log, "outbox: sent=", process)
             self.write(os.path.join(self.rules_dir, "water.toml"),
                        '[[rule]]\nid = "water-drinking"\ntopic = "water"\n'
@@ -499,12 +513,6 @@ class E2E(HostileFeedCases, unittest.TestCase):
             self.assertIsNone(process.poll(), "daemon exited on a bad reload")
             process.send_signal(signal.SIGTERM)
             self.assertEqual(process.wait(timeout=30), 0)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            with open(log, encoding="utf-8", errors="replace") as f:
-                self.runs.append((cmd, process.returncode, "", f.read()))
         self.assert_delivered_exactly_once(server)
 
     def test_ReleasedFloodIsSentAtOnceOnReload(self):
@@ -518,12 +526,7 @@ class E2E(HostileFeedCases, unittest.TestCase):
         self.write(self.config, text.replace(
             'first_run = "alert"\n', 'first_run = "alert"\nflood_limit = 1\n',
             1))
-        log = os.path.join(self.tmp, "daemon.log")
-        cmd = [BINARY, "run", "--config", self.config]
-        with open(log, "w") as err:
-            process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                                       stderr=err)
-        try:
+        with self.running_daemon() as (process, log):
             self.wait_for_log(log, "flood: 2 new matches in one poll",
                               process)
             p = self.lexwatch("release", "eurlex-oj-l", "--config",
@@ -537,12 +540,6 @@ class E2E(HostileFeedCases, unittest.TestCase):
             self.assertIsNone(process.poll())
             process.send_signal(signal.SIGTERM)
             self.assertEqual(process.wait(timeout=30), 0)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            with open(log, encoding="utf-8", errors="replace") as f:
-                self.runs.append((cmd, process.returncode, "", f.read()))
         self.assert_delivered_exactly_once(server)
 
     def test_SystemdNotifyReadyWatchdogReloadStopping(self):
