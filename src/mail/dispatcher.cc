@@ -125,8 +125,10 @@ Status Dispatcher::SendOne(const store::OutboxMessage& message,
     }
   }
   premarked_ = 0;
+  Result<std::string> text = store_.MessageText(message.id);
+  if (!text.ok()) return text.status();
   Delivery delivery =
-      transport_.Deliver(envelope_from_, message.recipient, message.message);
+      transport_.Deliver(envelope_from_, message.recipient, *text);
   if (!delivery.delivered()) return RecordFailure(message, delivery, stats);
   spdlog::info("mail sent to {} item {} <{}>: {}", message.recipient,
                message.item_key, message.message_id, delivery.reply);

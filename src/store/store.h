@@ -255,8 +255,12 @@ class Store {
   Status PutSource(const SourceState& state);
   Result<std::vector<SourceState>> ListSources();
 
-  // Rows in queued or deferred whose next_attempt <= now, oldest first.
+  // Rows in queued or deferred whose next_attempt <= now, oldest first,
+  // without their text (`message` is empty; MessageText reads it when the
+  // row is sent), so a batch of hundreds holds no megabytes of mail.
   Result<std::vector<OutboxMessage>> DueMessages(TimePoint now, int limit);
+  // The stored RFC 5322 text of row `id`; NotFound when there is none.
+  Result<std::string> MessageText(std::int64_t id);
   // Rows left in `sending` by a crash go back to queued. Returns how many.
   Result<int> RecoverInterrupted();
   // Committed before the transport connects, but not synced: a killed

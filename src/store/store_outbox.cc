@@ -15,6 +15,11 @@ constexpr char kMessageColumns[] =
     "id, item_key, agency_id, recipient, message_id, message, reasons, state, "
     "attempts, created, next_attempt, last_reply, sent_at, last_attempt, "
     "last_code, warned_at";
+// The same columns without the message text, for ReadMessage.
+constexpr char kHeadColumns[] =
+    "id, item_key, agency_id, recipient, message_id, '', reasons, state, "
+    "attempts, created, next_attempt, last_reply, sent_at, last_attempt, "
+    "last_code, warned_at";
 
 OutboxMessage ReadMessage(const Statement& stmt) {
   OutboxMessage m;
@@ -86,7 +91,7 @@ Result<std::vector<OutboxMessage>> Store::DueMessages(TimePoint now,
   std::vector<OutboxMessage> due;
   if (limit <= 0) return due;  // SQLite reads a negative LIMIT as none.
   Statement stmt(*cache_,
-                 std::string("SELECT ") + kMessageColumns +
+                 std::string("SELECT ") + kHeadColumns +
                      " FROM outbox WHERE state IN (?1, ?2) AND "
                      "next_attempt <= ?3 ORDER BY created, id LIMIT ?4");
   stmt.Bind(1, kQueued)
@@ -326,6 +331,15 @@ Result<int> Store::PruneSentLog(TimePoint before) {
     if (Status s = stmt.Run(); !s.ok()) return s;
     return sqlite3_changes(db_);
   });
+}
+
+Result<std::string> Store::MessageText(std::int64_t id) {
+  Statement stmt(*cache_, "SELECT message FROM outbox WHERE id = ?1");
+  stmt.Bind(1, id);
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("outbox message " + std::to_string(id));
+  return stmt.Bytes(0);
 }
 
 Result<std::optional<OutboxMessage>> Store::GetMessage(std::int64_t id) {

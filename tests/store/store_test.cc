@@ -211,7 +211,12 @@ TEST_F(StoreTest, SaveItemWritesItemSightingAndOneRowPerRecipient) {
   EXPECT_EQ(m.agency_id, "vav");
   EXPECT_EQ(m.recipient, "a@vav.oslo.kommune.no");
   EXPECT_EQ(m.message_id, "lexwatch.vav@oslo.kommune.no");
-  EXPECT_EQ(m.message, "Subject: x\r\n\r\nbody\r\n");
+  EXPECT_EQ(m.message, "");  // Read when sent:
+  EXPECT_EQ(*store->MessageText(m.id), "Subject: x\r\n\r\nbody\r\n");
+  Result<std::string> missing = store->MessageText(999);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.status().IsNotFound());
+  EXPECT_EQ(missing.status().message(), "outbox message 999");
   EXPECT_EQ(m.reasons, "rule 'water': keyword 'drinking water'");
   EXPECT_EQ(m.state, kQueued);
   EXPECT_EQ(m.attempts, 0);
