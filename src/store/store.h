@@ -281,12 +281,13 @@ class Store {
                        const std::string& reply, int code,
                        TimePoint next_attempt);
   // Rows in any of `states` (all states when empty), newest first, at most
-  // `limit`.
+  // `limit`; without their text, as DueMessages.
   Result<std::vector<OutboxMessage>> ListMessages(
       const std::vector<std::string>& states, int limit);
   // Undelivered rows (queued, deferred, held) created at or before
   // `created_before`, oldest first; only rows never warned about when
-  // `unwarned_only`.
+  // `unwarned_only`. Without their text, as DueMessages: after an outage
+  // there may be thousands.
   Result<std::vector<OutboxMessage>> UndeliveredSince(TimePoint created_before,
                                                       bool unwarned_only);
   Status MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now);

@@ -202,7 +202,7 @@ Result<std::vector<OutboxMessage>> Store::ListMessages(
   }
   list += "]";
   Statement stmt(*cache_,
-                 std::string("SELECT ") + kMessageColumns +
+                 std::string("SELECT ") + kHeadColumns +
                      " FROM outbox WHERE ?1 = '[]' OR state IN (SELECT value "
                      "FROM json_each(?1)) ORDER BY id DESC LIMIT ?2");
   stmt.Bind(1, list).Bind(2, static_cast<long long>(limit));
@@ -212,7 +212,7 @@ Result<std::vector<OutboxMessage>> Store::ListMessages(
 Result<std::vector<OutboxMessage>> Store::UndeliveredSince(
     TimePoint created_before, bool unwarned_only) {
   Statement stmt(*cache_,
-                 std::string("SELECT ") + kMessageColumns +
+                 std::string("SELECT ") + kHeadColumns +
                      " FROM outbox WHERE state IN (?1, ?2, ?3) AND created <= "
                      "?4 AND (?5 = 0 OR warned_at IS NULL) ORDER BY created, "
                      "id");

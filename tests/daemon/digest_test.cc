@@ -91,8 +91,10 @@ class DigestTest : public StoreFixture {
     EXPECT_TRUE(all.ok()) << all.status().ToString();
     std::vector<store::OutboxMessage> out;
     if (!all.ok()) return out;
-    for (const store::OutboxMessage& m : *all) {
-      if (m.agency_id == agency) out.push_back(m);
+    for (store::OutboxMessage& m : *all) {
+      if (m.agency_id != agency) continue;
+      m.message = store_->MessageText(m.id).value();  // Listed without it.
+      out.push_back(m);
     }
     return out;
   }
