@@ -119,16 +119,24 @@ Result<std::optional<TimePoint>> Dispatcher::NextWake() {
 Status Dispatcher::SendOne(const store::OutboxMessage& message,
                            DispatchStats& stats,
                            const store::OutboxMessage* next) {
-  if (premarked_ != message.id) {
+  // The text is read before the row is marked sending (here, or for a
+  // premarked row in RecordDelivery's commit), so no store step that could
+  // fail lies between the mark and the transport.
+  std::string text;
+  if (premarked_ == message.id) {
+    text = std::move(premarked_text_);
+  } else {
+    Result<std::string> stored = store_.MessageText(message.id);
+    if (!stored.ok()) return stored.status();
     if (Status s = store_.MarkSending(message.id, clock_.Now()); !s.ok()) {
       return s;
     }
+    text = std::move(*stored);
   }
   premarked_ = 0;
-  Result<std::string> text = store_.MessageText(message.id);
-  if (!text.ok()) return text.status();
+  premarked_text_.clear();
   Delivery delivery =
-      transport_.Deliver(envelope_from_, message.recipient, *text);
+      transport_.Deliver(envelope_from_, message.recipient, text);
   if (!delivery.delivered()) return RecordFailure(message, delivery, stats);
   spdlog::info("mail sent to {} item {} <{}>: {}", message.recipient,
                message.item_key, message.message_id, delivery.reply);
@@ -154,6 +162,7 @@ Status Dispatcher::RecordDelivery(const store::OutboxMessage& message,
   Status release = Status::Ok();
   int released = 0;
   bool next_marked = false;
+  std::string next_text;
   Status s = store_.InTransaction([&]() -> Status {
     if (Status sent = store_.MarkSent(message.id, reply, now); !sent.ok()) {
       return sent;
@@ -169,13 +178,20 @@ Status Dispatcher::RecordDelivery(const store::OutboxMessage& message,
       }
       released = *r;
     }
-    next_marked = next != nullptr && store_.MarkSending(next->id, now).ok();
+    if (next != nullptr) {
+      Result<std::string> text = store_.MessageText(next->id);
+      next_marked = text.ok() && store_.MarkSending(next->id, now).ok();
+      if (next_marked) next_text = std::move(*text);
+    }
     return Status::Ok();
   });
   if (!s.ok()) return s;
   if (!release.ok()) return release;
   may_have_held_ = false;
-  if (next_marked) premarked_ = next->id;
+  if (next_marked) {
+    premarked_ = next->id;
+    premarked_text_ = std::move(next_text);
+  }
   if (released > 0) {
     spdlog::info("released {} held messages: the server accepts mail again",
                  released);

@@ -121,8 +121,9 @@ class Dispatcher {
   // False only when no row can be held: released, and none held since.
   bool may_have_held_ = true;
   // The row marked sending with the last sent mark (0: none): SendOne does
-  // not mark it again.
+  // not mark it again, and sends `premarked_text_`, read in the same commit.
   std::int64_t premarked_ = 0;
+  std::string premarked_text_;
   TimePoint next_prune_{};
 };
 
