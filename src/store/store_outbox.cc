@@ -11,15 +11,17 @@ namespace {
 using internal::InWriteTransaction;
 using internal::Statement;
 
-constexpr char kMessageColumns[] =
-    "id, item_key, agency_id, recipient, message_id, message, reasons, state, "
-    "attempts, created, next_attempt, last_reply, sent_at, last_attempt, "
-    "last_code, warned_at";
-// The same columns without the message text, for ReadMessage.
-constexpr char kHeadColumns[] =
-    "id, item_key, agency_id, recipient, message_id, '', reasons, state, "
-    "attempts, created, next_attempt, last_reply, sent_at, last_attempt, "
-    "last_code, warned_at";
+// "SELECT " and the columns ReadMessage reads, in its order. Without the
+// text, column 5 is '' and `message` stays empty: listings and the
+// dispatcher's batches read rows by the hundred, and the dispatcher reads
+// each text only when it sends it (MessageText).
+std::string SelectMessages(bool with_text) {
+  return std::string(
+             "SELECT id, item_key, agency_id, recipient, message_id, ") +
+         (with_text ? "message" : "''") +
+         ", reasons, state, attempts, created, next_attempt, last_reply, "
+         "sent_at, last_attempt, last_code, warned_at";
+}
 
 OutboxMessage ReadMessage(const Statement& stmt) {
   OutboxMessage m;
@@ -91,7 +93,7 @@ Result<std::vector<OutboxMessage>> Store::DueMessages(TimePoint now,
   std::vector<OutboxMessage> due;
   if (limit <= 0) return due;  // SQLite reads a negative LIMIT as none.
   Statement stmt(*cache_,
-                 std::string("SELECT ") + kHeadColumns +
+                 SelectMessages(false) +
                      " FROM outbox WHERE state IN (?1, ?2) AND "
                      "next_attempt <= ?3 ORDER BY created, id LIMIT ?4");
   stmt.Bind(1, kQueued)
@@ -202,7 +204,7 @@ Result<std::vector<OutboxMessage>> Store::ListMessages(
   }
   list += "]";
   Statement stmt(*cache_,
-                 std::string("SELECT ") + kHeadColumns +
+                 SelectMessages(false) +
                      " FROM outbox WHERE ?1 = '[]' OR state IN (SELECT value "
                      "FROM json_each(?1)) ORDER BY id DESC LIMIT ?2");
   stmt.Bind(1, list).Bind(2, static_cast<long long>(limit));
@@ -212,7 +214,7 @@ Result<std::vector<OutboxMessage>> Store::ListMessages(
 Result<std::vector<OutboxMessage>> Store::UndeliveredSince(
     TimePoint created_before, bool unwarned_only) {
   Statement stmt(*cache_,
-                 std::string("SELECT ") + kHeadColumns +
+                 SelectMessages(false) +
                      " FROM outbox WHERE state IN (?1, ?2, ?3) AND created <= "
                      "?4 AND (?5 = 0 OR warned_at IS NULL) ORDER BY created, "
                      "id");
@@ -238,7 +240,7 @@ Status Store::MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now) {
 
 Result<std::optional<OutboxMessage>> Store::OldestHeld() {
   Statement stmt(*cache_,
-                 std::string("SELECT ") + kMessageColumns +
+                 SelectMessages(true) +
                      " FROM outbox WHERE state = ?1 ORDER BY created, id "
                      "LIMIT 1");
   stmt.Bind(1, kHeld);
@@ -343,8 +345,7 @@ Result<std::string> Store::MessageText(std::int64_t id) {
 }
 
 Result<std::optional<OutboxMessage>> Store::GetMessage(std::int64_t id) {
-  Statement stmt(*cache_, std::string("SELECT ") + kMessageColumns +
-                              " FROM outbox WHERE id = ?1");
+  Statement stmt(*cache_, SelectMessages(true) + " FROM outbox WHERE id = ?1");
   stmt.Bind(1, id);
   Result<bool> row = stmt.Step();
   if (!row.ok()) return row.status();
