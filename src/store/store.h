@@ -291,7 +291,8 @@ class Store {
   Result<std::vector<OutboxMessage>> UndeliveredSince(TimePoint created_before,
                                                       bool unwarned_only);
   Status MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now);
-  // The oldest held row, if any: the dispatcher's probe.
+  // The oldest held row, if any, without its text (the dispatcher's probe
+  // reads that when it sends it).
   Result<std::optional<OutboxMessage>> OldestHeld();
   // Held rows become queued and due at `now`. Returns how many.
   Result<int> ReleaseHeld(TimePoint now);

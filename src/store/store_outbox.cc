@@ -240,7 +240,7 @@ Status Store::MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now) {
 
 Result<std::optional<OutboxMessage>> Store::OldestHeld() {
   Statement stmt(*cache_,
-                 SelectMessages(true) +
+                 SelectMessages(false) +
                      " FROM outbox WHERE state = ?1 ORDER BY created, id "
                      "LIMIT 1");
   stmt.Bind(1, kHeld);
