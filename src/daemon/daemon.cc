@@ -51,16 +51,8 @@ Result<mail::DispatchStats> RunAllDue(mail::Dispatcher& dispatcher) {
   for (int batch = 0; batch < kOnceMaxBatches; ++batch) {
     Result<mail::DispatchStats> stats = dispatcher.RunDue(kDispatchBatch);
     if (!stats.ok()) return stats;
-    total.sent += stats->sent;
-    total.deferred += stats->deferred;
-    total.failed += stats->failed;
-    total.held += stats->held;
-    total.expired += stats->expired;
-    total.released += stats->released;
-    total.notices += stats->notices;
-    const int taken = stats->sent + stats->deferred + stats->failed +
-                      stats->held + stats->expired;
-    if (taken < kDispatchBatch || stats->sent == 0) break;
+    total += *stats;
+    if (stats->taken() < kDispatchBatch || stats->sent == 0) break;
   }
   return total;
 }
@@ -771,9 +763,7 @@ void Daemon::OnDispatched(Result<mail::DispatchStats> stats, bool digests_ok,
   if (!stats.ok()) {
     spdlog::error("outbox: {}", stats.status().message());
     exit_code_ = 3;
-  } else if (stats->sent + stats->deferred + stats->failed + stats->held +
-                 stats->expired + stats->notices >
-             0) {
+  } else if (stats->taken() + stats->notices > 0) {
     spdlog::info(
         "outbox: sent={} deferred={} failed={} held={} expired={} notices={}",
         stats->sent, stats->deferred, stats->failed, stats->held,

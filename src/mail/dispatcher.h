@@ -52,6 +52,20 @@ struct DispatchStats {
   int expired = 0;   // Gave up on this run.
   int released = 0;  // Held rows released after a successful send.
   int notices = 0;   // Admin notices mailed.
+
+  // Rows the run took from the queue: sent, deferred, failed, held or
+  // expired.
+  int taken() const { return sent + deferred + failed + held + expired; }
+  DispatchStats& operator+=(const DispatchStats& other) {
+    sent += other.sent;
+    deferred += other.deferred;
+    failed += other.failed;
+    held += other.held;
+    expired += other.expired;
+    released += other.released;
+    notices += other.notices;
+    return *this;
+  }
 };
 
 // Sends what is due in the outbox. Each row is marked sending (committed)
