@@ -312,13 +312,39 @@ std::size_t AppendAsciiRun(std::string_view in, std::size_t i,
   return i;
 }
 
+// Length of the longest prefix of `in` that SanitizeLine copies as it is:
+// printable ASCII that starts with a word and has single spaces between
+// words. Most feed text is such a prefix from end to end.
+std::size_t CleanAsciiPrefix(std::string_view in) {
+  std::size_t i = 0;
+  bool after_space = true;  // A leading space is not clean.
+  for (; i < in.size(); ++i) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c == ' ') {
+      if (after_space) break;
+      after_space = true;
+    } else if (c > ' ' && c < 0x7F) {
+      after_space = false;
+    } else {
+      break;
+    }
+  }
+  // A trailing space is kept only when another word follows it.
+  if (i > 0 && in[i - 1] == ' ') --i;
+  return i;
+}
+
 }  // namespace
 
 std::string SanitizeLine(std::string_view in, std::size_t max_bytes) {
+  const std::size_t clean = CleanAsciiPrefix(in);
+  if (clean == in.size() && clean <= max_bytes) return std::string(in);
   std::string out;
   out.reserve(std::min(in.size(), max_bytes) + 4);
+  // Past max_bytes + 1 the cut looks no further.
+  std::size_t i = std::min(clean, max_bytes + 1);
+  out.append(in.data(), i);
   bool pending_space = false;
-  std::size_t i = 0;
   // Stop reading once the output is known to be too long: the input may be
   // megabytes of hostile text. Reading a little past that point is harmless:
   // the cut looks only at the first max_bytes + 1 bytes of the output.

@@ -1,8 +1,9 @@
 #include "feed/item_cleanup.h"
 
 #include <algorithm>
-#include <cstdlib>
+#include <charconv>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -29,9 +30,14 @@ std::string ToLower(std::string_view s) {
   return out;
 }
 
+bool EqualsNoCase(std::string_view s, std::string_view lower) {
+  return s.size() == lower.size() &&
+         std::equal(s.begin(), s.end(), lower.begin(),
+                    [](char c, char l) { return Lower(c) == l; });
+}
+
 bool StartsWithNoCase(std::string_view s, std::string_view lower_prefix) {
-  return s.size() >= lower_prefix.size() &&
-         ToLower(s.substr(0, lower_prefix.size())) == lower_prefix;
+  return EqualsNoCase(s.substr(0, lower_prefix.size()), lower_prefix);
 }
 
 std::string_view TrimSpaces(std::string_view s) {
@@ -49,8 +55,8 @@ std::size_t AuthorityEnd(std::string_view url, std::size_t begin) {
   return end == std::string_view::npos ? url.size() : end;
 }
 
-// The lower-case host of an http(s) URL, without user info and port.
-std::string HostOf(std::string_view url) {
+// The host of an http(s) URL as written, without user info and port.
+std::string_view HostIn(std::string_view url) {
   const std::size_t begin = url.find("://");
   if (begin == std::string_view::npos) return "";
   std::string_view authority =
@@ -62,31 +68,35 @@ std::string HostOf(std::string_view url) {
   if (colon != authority.npos && authority.find(']', colon) == authority.npos) {
     authority = authority.substr(0, colon);
   }
-  return ToLower(authority);
+  return authority;
 }
 
 bool IsHttpUrl(std::string_view url) {
   return (StartsWithNoCase(url, "http://") ||
           StartsWithNoCase(url, "https://")) &&
-         !HostOf(url).empty();
+         !HostIn(url).empty();
 }
 
 // Loopback, private and link-local addresses and "localhost": hosts a
-// recipient's mail client cannot reach.
+// recipient's mail client cannot reach. `host` in any case.
 bool IsInternalHost(std::string_view host) {
-  if (host == "localhost" || host == "[::1]" || host.starts_with("[fc") ||
-      host.starts_with("[fd")) {
+  if (EqualsNoCase(host, "localhost") || host == "[::1]" ||
+      StartsWithNoCase(host, "[fc") || StartsWithNoCase(host, "[fd")) {
     return true;
   }
   int octets[4];
   int n = 0;
   std::size_t i = 0;
   while (n < 4 && i < host.size()) {
-    char* end = nullptr;
-    const std::string part(host.substr(i, host.find('.', i) - i));
-    const long value = std::strtol(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || value < 0 || value > 255) return false;
-    octets[n++] = static_cast<int>(value);
+    const std::string_view part = host.substr(i, host.find('.', i) - i);
+    int value = -1;
+    const auto [end, error] =
+        std::from_chars(part.data(), part.data() + part.size(), value);
+    if (part.empty() || error != std::errc() ||
+        end != part.data() + part.size() || value < 0 || value > 255) {
+      return false;
+    }
+    octets[n++] = value;
     i += part.size() + 1;
   }
   if (n != 4 || i < host.size()) return false;
@@ -139,11 +149,17 @@ std::string CleanText(std::string_view raw, TextKind kind,
 }
 
 // True when `s` contains the lower-case ASCII `lower_needle`, ignoring ASCII
-// case.
+// case. Candidates are found with memchr on the first letter's two cases.
 bool ContainsNoCase(std::string_view s, std::string_view lower_needle) {
-  return std::search(s.begin(), s.end(), lower_needle.begin(),
-                     lower_needle.end(),
-                     [](char a, char b) { return Lower(a) == b; }) != s.end();
+  const char first = lower_needle.front();
+  const char upper = static_cast<char>(first - 'a' + 'A');
+  for (const char c : {first, upper}) {
+    for (std::size_t at = s.find(c); at != std::string_view::npos;
+         at = s.find(c, at + 1)) {
+      if (StartsWithNoCase(s.substr(at), lower_needle)) return true;
+    }
+  }
+  return false;
 }
 
 std::optional<long long> ParseDate(std::string_view text) {
@@ -168,12 +184,13 @@ std::string EurlexUrlLanguage(std::string_view url) {
 }
 
 bool IsEurlexFeed(const RawFeed& feed, std::string_view url) {
-  if (HostOf(url) == kEurlexHost || HostOf(feed.link) == kEurlexHost ||
-      HostOf(feed.self_url) == kEurlexHost) {
+  if (EqualsNoCase(HostIn(url), kEurlexHost) ||
+      EqualsNoCase(HostIn(feed.link), kEurlexHost) ||
+      EqualsNoCase(HostIn(feed.self_url), kEurlexHost)) {
     return true;
   }
   return !feed.items.empty() &&
-         HostOf(TrimSpaces(feed.items[0].link)) == kEurlexHost;
+         EqualsNoCase(HostIn(TrimSpaces(feed.items[0].link)), kEurlexHost);
 }
 
 // EUR-Lex feeds carry no language element. The English feeds' channel
@@ -279,8 +296,11 @@ void ApplyEeaMetadata(Item* item) {
 }
 
 bool LooksLikeHtml(std::string_view text) {
+  // Most titles hold neither byte; memchr finds that out fastest.
+  const std::size_t first = std::min(text.find('<'), text.find('&'));
+  if (first == std::string_view::npos) return false;
   const std::size_t last_gt = text.rfind('>');
-  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+  for (std::size_t i = first; i + 1 < text.size(); ++i) {
     // Only '<' and '&' can start markup.
     if (text[i] != '<' && text[i] != '&') continue;
     const char next = text[i + 1];
@@ -325,7 +345,7 @@ std::string CleanLink(std::string_view raw, std::string_view origin) {
     link = std::string(origin) + link;
   }
   if (!IsHttpUrl(link)) return "";
-  if (!origin.empty() && IsInternalHost(HostOf(link))) {
+  if (!origin.empty() && IsInternalHost(HostIn(link))) {
     link = std::string(origin) +
            link.substr(AuthorityEnd(link, link.find("://") + 3));
   }
@@ -344,7 +364,11 @@ std::string CleanAuthors(const std::vector<std::string>& authors) {
     if (!joined.empty()) joined.append(", ");
     joined.append(clean, begin, end + 1 - begin);
   }
-  return SanitizeLine(joined, kMaxFieldBytes);
+  // Clean names joined by ", " are clean; only the length may need a cut.
+  if (joined.size() > kMaxFieldBytes) {
+    return SanitizeLine(joined, kMaxFieldBytes);
+  }
+  return joined;
 }
 
 void ApplyEurlex(Item* item) {
@@ -383,7 +407,7 @@ FeedContext MakeFeedContext(const RawFeed& feed, std::string_view url) {
   // be clean itself: valid UTF-8 without control characters or spaces.
   const bool clean = SanitizeLine(page, kMaxFieldBytes) == page &&
                      page.find(' ') == std::string_view::npos;
-  if (clean && IsHttpUrl(page) && !IsInternalHost(HostOf(page))) {
+  if (clean && IsHttpUrl(page) && !IsInternalHost(HostIn(page))) {
     context.origin = std::string(OriginOf(page));
   }
   context.language = NormalizeLanguage(feed.language);

@@ -4,19 +4,22 @@
 namespace lexwatch::feed {
 namespace {
 
-void ReadRssChild(XmlScopes& scopes, pugi::xml_node c, RawItem* item) {
-  if (IsPlainElement(c, "title")) {
+// An element child of an RSS <item>, named `name`. The plain RSS names are
+// compared first; only the rest need their namespace resolved.
+void ReadRssChild(XmlScopes& scopes, pugi::xml_node c, std::string_view name,
+                  RawItem* item) {
+  if (name == "title") {
     SetOnce(&item->title, TextOf(c));
-  } else if (IsPlainElement(c, "link")) {
+  } else if (name == "link") {
     SetOnce(&item->link, TextOf(c));
-  } else if (IsPlainElement(c, "description")) {
+  } else if (name == "description") {
     SetOnce(&item->summary, TextOf(c));
+  } else if (name == "guid") {
+    SetOnce(&item->guid, TextOf(c));
+  } else if (name == "pubDate") {
+    SetOnce(&item->date, TextOf(c));
   } else if (scopes.IsElement(c, kContentNs, "encoded")) {
     SetOnce(&item->content, TextOf(c));
-  } else if (IsPlainElement(c, "guid")) {
-    SetOnce(&item->guid, TextOf(c));
-  } else if (IsPlainElement(c, "pubDate")) {
-    SetOnce(&item->date, TextOf(c));
   } else if (scopes.IsElement(c, kAtomNs, "link") && item->link.empty()) {
     const std::string_view rel = c.attribute("rel").value();
     if (rel.empty() || rel == "alternate") {
@@ -31,11 +34,13 @@ RawItem ReadRssItem(XmlScopes& scopes, pugi::xml_node node) {
   RawItem item;
   std::vector<std::string> rss_authors;
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view name = c.name();
     // RSS 2.0 <author> is "email (Name)"; dc:creator wins when both.
-    if (IsPlainElement(c, "author")) {
+    if (name == "author") {
       rss_authors.push_back(TextOf(c));
     } else {
-      ReadRssChild(scopes, c, &item);
+      ReadRssChild(scopes, c, name, &item);
     }
   }
   if (item.authors.empty()) item.authors = std::move(rss_authors);
