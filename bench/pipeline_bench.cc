@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "daemon/config.h"
 #include "daemon/ingest.h"
+#include "feed/feed_formats.h"
 #include "feed/feed_parser.h"
 #include "mail/message.h"
 #include "rules/rule_set.h"
@@ -105,6 +106,24 @@ void BM_ParseLexwatch(benchmark::State& state) {
 BENCHMARK(BM_ParseLexwatch)
     ->Name("parse/lexwatch")
     ->Unit(benchmark::kMillisecond);
+
+void BM_ReadLexwatch(benchmark::State& state) {
+  const std::string& bytes = BigFeed();
+  std::size_t items = 0;
+  for (auto _ : state) {
+    const Status read =
+        feed::ReadFeed(bytes, "eurlex-oj-l", [&](const feed::RawFeed& raw) {
+          items = raw.items.size();
+          benchmark::DoNotOptimize(raw.items.data());
+        });
+    if (!read.ok()) Die(read.message());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(bytes.size()));
+  state.counters["items"] = static_cast<double>(items);
+  state.counters["feed_bytes"] = static_cast<double>(bytes.size());
+}
+BENCHMARK(BM_ReadLexwatch)->Name("parse/read")->Unit(benchmark::kMillisecond);
 
 void BM_ParsePugixml(benchmark::State& state) {
   const std::string& bytes = BigFeed();

@@ -5,32 +5,33 @@ namespace lexwatch::feed {
 namespace {
 
 // Atom text constructs: type="text" (default), "html" or "xhtml".
-void ReadText(pugi::xml_node node, std::string* text, TextKind* kind) {
+void ReadText(XmlScopes& scopes, pugi::xml_node node, std::string_view* text,
+              TextKind* kind) {
   if (!text->empty()) return;
   const std::string_view type = node.attribute("type").value();
   if (type == "xhtml") {
-    *text = TextOf(node, /*space_between_elements=*/true);
+    *text = scopes.Text(node, /*space_between_elements=*/true);
     *kind = TextKind::kText;
     return;
   }
-  *text = TextOf(node);
+  *text = scopes.Text(node);
   // Plain text that carries escaped markup is common enough to reduce too.
   *kind = type == "html" ? TextKind::kHtml : TextKind::kMaybeHtml;
 }
 
 // rel="alternate" or no rel; the first one wins.
-void ReadLink(pugi::xml_node node, std::string* link) {
+void ReadLink(pugi::xml_node node, std::string_view* link) {
   const std::string_view rel = node.attribute("rel").value();
   if (link->empty() && (rel.empty() || rel == "alternate")) {
     *link = node.attribute("href").value();
   }
 }
 
-std::vector<std::string> AuthorNames(XmlScopes& scopes, pugi::xml_node parent) {
-  std::vector<std::string> names;
+RawAuthors AuthorNames(XmlScopes& scopes, pugi::xml_node parent) {
+  RawAuthors names;
   for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
     if (scopes.IsElement(c, kAtomNs, "author")) {
-      names.push_back(TextOf(scopes.ChildElement(c, kAtomNs, "name")));
+      names.push_back(scopes.Text(scopes.ChildElement(c, kAtomNs, "name")));
     }
   }
   return names;
@@ -43,29 +44,29 @@ void ReadEntryChild(XmlScopes& scopes, pugi::xml_node c, RawItem* item) {
   }
   const std::string_view name = LocalName(c.name());
   if (name == "id") {
-    SetOnce(&item->guid, TextOf(c));
+    SetOnce(&item->guid, scopes.Text(c));
   } else if (name == "title") {
-    ReadText(c, &item->title, &item->title_kind);
+    ReadText(scopes, c, &item->title, &item->title_kind);
   } else if (name == "summary") {
-    ReadText(c, &item->summary, &item->summary_kind);
+    ReadText(scopes, c, &item->summary, &item->summary_kind);
   } else if (name == "content") {
-    ReadText(c, &item->content, &item->content_kind);
+    ReadText(scopes, c, &item->content, &item->content_kind);
   } else if (name == "link") {
     ReadLink(c, &item->link);
   } else if (name == "published") {
-    SetOnce(&item->date, TextOf(c));
+    SetOnce(&item->date, scopes.Text(c));
   } else if (name == "updated") {
-    SetOnce(&item->fallback_date, TextOf(c));
+    SetOnce(&item->fallback_date, scopes.Text(c));
   }
 }
 
 RawItem ReadEntry(XmlScopes& scopes, pugi::xml_node entry,
-                  const std::vector<std::string>& feed_authors) {
+                  const RawAuthors& feed_authors) {
   RawItem item;
   for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling()) {
     ReadEntryChild(scopes, c, &item);
   }
-  std::vector<std::string> authors = AuthorNames(scopes, entry);
+  RawAuthors authors = AuthorNames(scopes, entry);
   if (!authors.empty()) {
     item.authors = std::move(authors);  // Atom authors win over dc:creator.
   } else if (item.authors.empty()) {
@@ -79,13 +80,13 @@ RawItem ReadEntry(XmlScopes& scopes, pugi::xml_node entry,
 
 RawFeed ReadAtom(pugi::xml_node root, XmlScopes& scopes) {
   RawFeed feed;
-  const std::vector<std::string> feed_authors = AuthorNames(scopes, root);
+  const RawAuthors feed_authors = AuthorNames(scopes, root);
   TextKind ignored;
   for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
     if (scopes.IsElement(c, kAtomNs, "entry")) {
       feed.items.push_back(ReadEntry(scopes, c, feed_authors));
     } else if (scopes.IsElement(c, kAtomNs, "title")) {
-      ReadText(c, &feed.title, &ignored);
+      ReadText(scopes, c, &feed.title, &ignored);
     } else if (scopes.IsElement(c, kAtomNs, "link")) {
       if (std::string_view(c.attribute("rel").value()) == "self") {
         SetOnce(&feed.self_url, c.attribute("href").value());
@@ -93,7 +94,7 @@ RawFeed ReadAtom(pugi::xml_node root, XmlScopes& scopes) {
         ReadLink(c, &feed.link);
       }
     } else if (scopes.IsElement(c, kDcNs, "language")) {
-      SetOnce(&feed.language, TextOf(c));
+      SetOnce(&feed.language, scopes.Text(c));
     }
   }
   if (feed.language.empty()) feed.language = scopes.XmlLang(root);

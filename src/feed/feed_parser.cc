@@ -1,6 +1,7 @@
 #include "feed/feed_parser.h"
 
 #include <algorithm>
+#include <functional>
 #include <pugixml.hpp>
 #include <string>
 
@@ -22,8 +23,8 @@ Status HtmlPageError(std::string_view source) {
       source, "not a feed: HTML page where XML was expected");
 }
 
-Result<RawFeed> ReadByRoot(pugi::xml_node root, std::string_view source) {
-  XmlScopes scopes;
+Result<RawFeed> ReadByRoot(pugi::xml_node root, XmlScopes& scopes,
+                           std::string_view source) {
   const std::string_view local = LocalName(root.name());
   const std::string_view ns = scopes.NamespaceOf(root);
   if (local == "rss") return ReadRss(root, scopes);
@@ -44,9 +45,8 @@ Result<std::vector<Item>> ParseFeed(std::string_view bytes,
   return ParseFeed(bytes, source, ParseOptions());
 }
 
-Result<std::vector<Item>> ParseFeed(std::string_view bytes,
-                                    std::string_view source,
-                                    const ParseOptions& options) {
+Status ReadFeed(std::string_view bytes, std::string_view source,
+                const std::function<void(const RawFeed&)>& use) {
   // A JSON body falls through to the XML parser, whose error names it.
   if (NotXmlKind(bytes).starts_with("HTML")) return HtmlPageError(source);
   std::string input = NeutraliseNulRefs(bytes);
@@ -67,16 +67,27 @@ Result<std::vector<Item>> ParseFeed(std::string_view bytes,
                                                std::to_string(parsed.offset) +
                                                ": " + parsed.description());
   }
-  Result<RawFeed> raw = ReadByRoot(doc.document_element(), source);
+  XmlScopes scopes;  // Holds text the raw feed points into.
+  Result<RawFeed> raw = ReadByRoot(doc.document_element(), scopes, source);
   if (!raw.ok()) return raw.status();
-  const FeedContext context = MakeFeedContext(*raw, options.url);
+  use(*raw);
+  return Status::Ok();
+}
+
+Result<std::vector<Item>> ParseFeed(std::string_view bytes,
+                                    std::string_view source,
+                                    const ParseOptions& options) {
   std::vector<Item> items;
-  items.reserve(raw->items.size());
-  for (const RawItem& raw_item : raw->items) {
-    if (std::optional<Item> item = CleanItem(raw_item, context, source)) {
-      items.push_back(std::move(*item));
+  const Status read = ReadFeed(bytes, source, [&](const RawFeed& raw) {
+    const FeedContext context = MakeFeedContext(raw, options.url);
+    items.reserve(raw.items.size());
+    for (const RawItem& raw_item : raw.items) {
+      if (std::optional<Item> item = CleanItem(raw_item, context, source)) {
+        items.push_back(std::move(*item));
+      }
     }
-  }
+  });
+  if (!read.ok()) return read;
   return items;
 }
 

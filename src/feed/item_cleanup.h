@@ -6,6 +6,7 @@
 // pieces directly.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,7 +44,7 @@ std::string NormalizeLanguage(std::string_view tag);
 std::string CleanLink(std::string_view raw, std::string_view origin);
 
 // Names joined with ", ", each without leading or trailing commas.
-std::string CleanAuthors(const std::vector<std::string>& authors);
+std::string CleanAuthors(std::span<const std::string_view> authors);
 
 // True when `text` holds tags or entity references.
 bool LooksLikeHtml(std::string_view text);

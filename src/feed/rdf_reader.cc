@@ -18,13 +18,13 @@ RawItem ReadRdfItem(XmlScopes& scopes, pugi::xml_node node) {
   item.guid = scopes.Attribute(node, kRdfNs, "about");
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
     if (IsRss1(scopes, c, "title")) {
-      SetOnce(&item.title, TextOf(c));
+      SetOnce(&item.title, scopes.Text(c));
     } else if (IsRss1(scopes, c, "link")) {
-      SetOnce(&item.link, TextOf(c));
+      SetOnce(&item.link, scopes.Text(c));
     } else if (IsRss1(scopes, c, "description")) {
-      SetOnce(&item.summary, TextOf(c));
+      SetOnce(&item.summary, scopes.Text(c));
     } else if (scopes.IsElement(c, kContentNs, "encoded")) {
-      SetOnce(&item.content, TextOf(c));
+      SetOnce(&item.content, scopes.Text(c));
     } else {
       ReadDublinCore(scopes, c, &item);
     }
@@ -42,10 +42,10 @@ RawFeed ReadRdf(pugi::xml_node root, XmlScopes& scopes) {
       feed.items.push_back(ReadRdfItem(scopes, c));
     } else if (IsRss1(scopes, c, "channel")) {
       for (pugi::xml_node m = c.first_child(); m; m = m.next_sibling()) {
-        if (IsRss1(scopes, m, "title")) SetOnce(&feed.title, TextOf(m));
-        if (IsRss1(scopes, m, "link")) SetOnce(&feed.link, TextOf(m));
+        if (IsRss1(scopes, m, "title")) SetOnce(&feed.title, scopes.Text(m));
+        if (IsRss1(scopes, m, "link")) SetOnce(&feed.link, scopes.Text(m));
         if (scopes.IsElement(m, kDcNs, "language")) {
-          SetOnce(&feed.language, TextOf(m));
+          SetOnce(&feed.language, scopes.Text(m));
         }
       }
     }

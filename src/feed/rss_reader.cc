@@ -4,23 +4,14 @@
 namespace lexwatch::feed {
 namespace {
 
-// An element child of an RSS <item>, named `name`. The plain RSS names are
-// compared first; only the rest need their namespace resolved.
-void ReadRssChild(XmlScopes& scopes, pugi::xml_node c, std::string_view name,
-                  RawItem* item) {
-  if (name == "title") {
-    SetOnce(&item->title, TextOf(c));
-  } else if (name == "link") {
-    SetOnce(&item->link, TextOf(c));
-  } else if (name == "description") {
-    SetOnce(&item->summary, TextOf(c));
-  } else if (name == "guid") {
-    SetOnce(&item->guid, TextOf(c));
-  } else if (name == "pubDate") {
-    SetOnce(&item->date, TextOf(c));
-  } else if (scopes.IsElement(c, kContentNs, "encoded")) {
-    SetOnce(&item->content, TextOf(c));
-  } else if (scopes.IsElement(c, kAtomNs, "link") && item->link.empty()) {
+// A child of an RSS <item> from another namespace: content:encoded,
+// atom:link, Dublin Core. `local` is its name without the prefix.
+void ReadNamespacedChild(XmlScopes& scopes, pugi::xml_node c,
+                         std::string_view local, RawItem* item) {
+  if (local == "encoded" && scopes.NamespaceOf(c) == kContentNs) {
+    SetOnce(&item->content, scopes.Text(c));
+  } else if (local == "link" && item->link.empty() &&
+             scopes.NamespaceOf(c) == kAtomNs) {
     const std::string_view rel = c.attribute("rel").value();
     if (rel.empty() || rel == "alternate") {
       item->link = c.attribute("href").value();
@@ -30,15 +21,34 @@ void ReadRssChild(XmlScopes& scopes, pugi::xml_node c, std::string_view name,
   }
 }
 
+// An element child of an RSS <item>, named `name`. The plain RSS names are
+// compared first; only the rest need their namespace resolved.
+void ReadRssChild(XmlScopes& scopes, pugi::xml_node c, std::string_view name,
+                  RawItem* item) {
+  if (name == "title") {
+    SetOnce(&item->title, scopes.Text(c));
+  } else if (name == "link") {
+    SetOnce(&item->link, scopes.Text(c));
+  } else if (name == "description") {
+    SetOnce(&item->summary, scopes.Text(c));
+  } else if (name == "guid") {
+    SetOnce(&item->guid, scopes.Text(c));
+  } else if (name == "pubDate") {
+    SetOnce(&item->date, scopes.Text(c));
+  } else {
+    ReadNamespacedChild(scopes, c, LocalName(name), item);
+  }
+}
+
 RawItem ReadRssItem(XmlScopes& scopes, pugi::xml_node node) {
   RawItem item;
-  std::vector<std::string> rss_authors;
+  RawAuthors rss_authors;
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     const std::string_view name = c.name();
     // RSS 2.0 <author> is "email (Name)"; dc:creator wins when both.
     if (name == "author") {
-      rss_authors.push_back(TextOf(c));
+      rss_authors.push_back(scopes.Text(c));
     } else {
       ReadRssChild(scopes, c, name, &item);
     }
@@ -50,19 +60,24 @@ RawItem ReadRssItem(XmlScopes& scopes, pugi::xml_node node) {
 
 }  // namespace
 
-void SetOnce(std::string* field, std::string value) {
-  if (field->empty()) *field = std::move(value);
+void SetOnce(std::string_view* field, std::string_view value) {
+  if (field->empty()) *field = value;
 }
 
 bool ReadDublinCore(XmlScopes& scopes, pugi::xml_node node, RawItem* item) {
-  if (scopes.IsElement(node, kDcNs, "creator")) {
-    item->authors.push_back(TextOf(node));
-  } else if (scopes.IsElement(node, kDcNs, "date")) {
-    SetOnce(&item->fallback_date, TextOf(node));
-  } else if (scopes.IsElement(node, kDcNs, "language")) {
-    SetOnce(&item->language, TextOf(node));
-  } else {
+  if (node.type() != pugi::node_element) return false;
+  // The name first: resolving the namespace walks up the document.
+  const std::string_view local = LocalName(node.name());
+  if (local != "creator" && local != "date" && local != "language") {
     return false;
+  }
+  if (scopes.NamespaceOf(node) != kDcNs) return false;
+  if (local == "creator") {
+    item->authors.push_back(scopes.Text(node));
+  } else if (local == "date") {
+    SetOnce(&item->fallback_date, scopes.Text(node));
+  } else {
+    SetOnce(&item->language, scopes.Text(node));
   }
   return true;
 }
@@ -70,16 +85,22 @@ bool ReadDublinCore(XmlScopes& scopes, pugi::xml_node node, RawItem* item) {
 RawFeed ReadRss(pugi::xml_node root, XmlScopes& scopes) {
   RawFeed feed;
   pugi::xml_node channel = root.child("channel");
+  // Counted first, so the items are not moved as the vector grows.
+  std::size_t items = 0;
+  for (pugi::xml_node c = channel.first_child(); c; c = c.next_sibling()) {
+    items += IsPlainElement(c, "item") ? 1 : 0;
+  }
+  feed.items.reserve(items);
   for (pugi::xml_node c = channel.first_child(); c; c = c.next_sibling()) {
     if (IsPlainElement(c, "item")) {
       feed.items.push_back(ReadRssItem(scopes, c));
     } else if (IsPlainElement(c, "title")) {
-      SetOnce(&feed.title, TextOf(c));
+      SetOnce(&feed.title, scopes.Text(c));
     } else if (IsPlainElement(c, "link")) {
-      SetOnce(&feed.link, TextOf(c));
+      SetOnce(&feed.link, scopes.Text(c));
     } else if (IsPlainElement(c, "language") ||
                scopes.IsElement(c, kDcNs, "language")) {
-      SetOnce(&feed.language, TextOf(c));
+      SetOnce(&feed.language, scopes.Text(c));
     } else if (scopes.IsElement(c, kAtomNs, "link") &&
                std::string_view(c.attribute("rel").value()) == "self") {
       SetOnce(&feed.self_url, c.attribute("href").value());

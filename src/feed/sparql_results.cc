@@ -119,17 +119,21 @@ std::string DocType(const Item& item, std::string_view type_uri) {
 
 std::optional<Item> ReadResult(const Bindings& b, std::string_view source) {
   const std::string celex = CleanCelex(b.Text("celex"));
-  RawItem raw;
-  raw.guid = b.Text("work");
-  if (celex.empty() && raw.guid.empty()) return std::nullopt;
-  raw.title = b.Text("title");
-  raw.title_kind = TextKind::kText;  // Literals are plain text.
-  raw.date = DayOf(b.Text("date"));
-  raw.language = std::string(b.Lang("title"));
+  const std::string work = b.Text("work");
+  if (celex.empty() && work.empty()) return std::nullopt;
+  const std::string title = b.Text("title");
+  const std::string date = DayOf(b.Text("date"));
   // The first candidate CleanLink accepts (an http(s) URL) wins.
-  for (const std::string& link :
-       {celex.empty() ? std::string() : EurlexCelexUrl(celex), b.Text("eli"),
-        raw.guid}) {
+  const std::string links[] = {
+      celex.empty() ? std::string() : EurlexCelexUrl(celex), b.Text("eli"),
+      work};
+  RawItem raw;
+  raw.guid = work;
+  raw.title = title;
+  raw.title_kind = TextKind::kText;  // Literals are plain text.
+  raw.date = date;
+  raw.language = b.Lang("title");
+  for (const std::string& link : links) {
     if (!CleanLink(link, "").empty()) {
       raw.link = link;
       break;

@@ -19,6 +19,14 @@ bool IsElementNode(pugi::xml_node node) {
   return node.type() == pugi::node_element;
 }
 
+// The URI of a well-known prefix nobody declared, or "".
+std::string_view UnboundPrefix(std::string_view prefix) {
+  for (const KnownPrefix& known : kKnownPrefixes) {
+    if (known.prefix == prefix) return known.uri;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string_view LocalName(std::string_view qualified) {
@@ -59,6 +67,18 @@ std::string TextOf(pugi::xml_node node, bool space_between_elements) {
   return text;
 }
 
+std::string_view XmlScopes::Text(pugi::xml_node node,
+                                 bool space_between_elements) {
+  const pugi::xml_node only = node.first_child();
+  if (!only) return "";
+  const pugi::xml_node_type type = only.type();
+  if (!only.next_sibling() &&
+      (type == pugi::node_pcdata || type == pugi::node_cdata)) {
+    return only.value();
+  }
+  return kept_.emplace_back(TextOf(node, space_between_elements));
+}
+
 const XmlScopes::Declarations& XmlScopes::DeclarationsOf(pugi::xml_node node) {
   // Most elements have no attributes: nothing to remember about them.
   static const Declarations kNone;
@@ -83,23 +103,37 @@ const XmlScopes::Declarations& XmlScopes::DeclarationsOf(pugi::xml_node node) {
 std::string_view XmlScopes::Resolve(pugi::xml_node node,
                                     std::string_view prefix) {
   if (prefix == "xml") return "http://www.w3.org/XML/1998/namespace";
-  for (pugi::xml_node n = node; n; n = n.parent()) {
+  // Only elements with attributes can declare: below the nearest one, every
+  // element resolves `prefix` alike (each item's dc:creator, in turn).
+  pugi::xml_node from = node;
+  while (from && !(IsElementNode(from) && from.first_attribute())) {
+    from = from.parent();
+  }
+  if (from == resolve_memo_node_ && prefix == resolve_memo_prefix_) {
+    return resolve_memo_uri_;
+  }
+  std::string_view uri = UnboundPrefix(prefix);
+  for (pugi::xml_node n = from; n; n = n.parent()) {
     if (!IsElementNode(n)) continue;
     const Declarations& d = DeclarationsOf(n);
     if (auto it = d.prefixes.find(prefix); it != d.prefixes.end()) {
-      return it->second;
+      uri = it->second;
+      break;
     }
   }
-  for (const KnownPrefix& known : kKnownPrefixes) {
-    if (known.prefix == prefix) return known.uri;
-  }
-  return "";
+  resolve_memo_node_ = from;
+  resolve_memo_prefix_ = prefix;
+  resolve_memo_uri_ = uri;
+  return uri;
 }
 
 bool XmlScopes::IsElement(pugi::xml_node node, std::string_view ns,
                           std::string_view local) {
-  return IsElementNode(node) && LocalName(node.name()) == local &&
-         NamespaceOf(node) == ns;
+  if (!IsElementNode(node)) return false;
+  const std::string_view name = node.name();
+  // Most calls ask about another element: the end of the name tells.
+  if (!name.ends_with(local)) return false;
+  return LocalName(name) == local && NamespaceOf(node) == ns;
 }
 
 pugi::xml_node XmlScopes::ChildElement(pugi::xml_node parent,
@@ -126,11 +160,26 @@ std::string_view XmlScopes::Attribute(pugi::xml_node node, std::string_view ns,
 }
 
 std::string_view XmlScopes::XmlLang(pugi::xml_node node) {
-  for (pugi::xml_node n = node; n; n = n.parent()) {
+  std::string_view lang;
+  pugi::xml_node n = node;
+  for (; n; n = n.parent()) {
+    if (n == lang_memo_node_) {
+      lang = lang_memo_;
+      break;
+    }
     if (!IsElementNode(n)) continue;
-    if (const char* lang = DeclarationsOf(n).xml_lang) return lang;
+    if (const char* own = DeclarationsOf(n).xml_lang) {
+      lang = own;
+      break;
+    }
   }
-  return "";
+  // Unless `node` declares its own, the answer is its parent's, which the
+  // next sibling (the next item) will ask for.
+  if (n != node && node.parent()) {
+    lang_memo_node_ = node.parent();
+    lang_memo_ = lang;
+  }
+  return lang;
 }
 
 }  // namespace lexwatch::feed

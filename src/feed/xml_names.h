@@ -4,6 +4,7 @@
 // Internal to src/feed: namespace-aware element matching and text extraction
 // on top of pugixml, which does no namespace processing of its own.
 
+#include <deque>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -35,12 +36,18 @@ bool IsPlainElement(pugi::xml_node node, std::string_view local);
 // (for XHTML content). Iterative: safe for arbitrarily deep documents.
 std::string TextOf(pugi::xml_node node, bool space_between_elements = false);
 
-// Namespace scopes of one document. Each element's attributes are scanned
-// once and remembered, so lookups cost the depth of the element, not the
-// number of attributes on its ancestors (a hostile feed may put 100,000 on
-// <rss>). Must not outlive the document.
+// Namespace scopes of one document, and the text of its elements. Each
+// element's attributes are scanned once and remembered, so lookups cost the
+// depth of the element, not the number of attributes on its ancestors (a
+// hostile feed may put 100,000 on <rss>). Must not outlive the document.
 class XmlScopes {
  public:
+  // TextOf(node, space_between_elements) as a view. An element holding one
+  // text or CDATA node, as nearly all feed elements do, is viewed in the
+  // document without a copy; other text is joined into a string kept here.
+  std::string_view Text(pugi::xml_node node,
+                        bool space_between_elements = false);
+
   // The namespace URI bound to `prefix` ("" for the default namespace) at
   // `node`. An undeclared well-known prefix (dc, atom, rdf, content) maps to
   // its usual URI, because feeds in the wild forget declarations. "" when
@@ -77,6 +84,16 @@ class XmlScopes {
   const Declarations& DeclarationsOf(pugi::xml_node node);
 
   std::unordered_map<pugi::xml_node_struct*, Declarations> cache_;
+  std::deque<std::string> kept_;  // A deque: kept strings never move.
+  // Resolve's last answer, for the nearest element with attributes (or
+  // none) at or above the one asked about. The initial entry (no such
+  // element, no prefix, no namespace) is a true answer too.
+  pugi::xml_node resolve_memo_node_;
+  std::string_view resolve_memo_prefix_;
+  std::string_view resolve_memo_uri_;
+  // XmlLang's last answer for a parent, which all its children share.
+  pugi::xml_node lang_memo_node_;
+  std::string_view lang_memo_;
 };
 
 }  // namespace lexwatch::feed

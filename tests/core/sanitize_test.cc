@@ -209,6 +209,28 @@ TEST(SanitizeLine, CutsAsciiRunWithPendingSpaceAtTheLimit) {
   EXPECT_EQ(SanitizeLine("abc", 2), "ab");
 }
 
+// Clean ASCII is checked eight bytes at a time: whatever its offset, a byte
+// that needs work must be found, and the bytes around it kept.
+TEST(SanitizeLine, FindsWhatNeedsWorkAtEveryOffset) {
+  for (std::size_t k = 0; k < 20; ++k) {
+    const std::string head(k, 'a');
+    const std::string tail(20 - k, 'b');
+    const std::string space = k == 0 ? "" : " ";  // Leading space trimmed.
+    SCOPED_TRACE("offset " + std::to_string(k));
+    EXPECT_EQ(SanitizeLine(head + "  " + tail, 100), head + space + tail);
+    EXPECT_EQ(SanitizeLine(head + " \t" + tail, 100), head + space + tail);
+    EXPECT_EQ(SanitizeLine(head + "\n" + tail, 100), head + space + tail);
+    EXPECT_EQ(SanitizeLine(head + "\x7f" + tail, 100), head + tail);
+    EXPECT_EQ(SanitizeLine(head + "\x1f" + tail, 100), head + tail);
+    EXPECT_EQ(SanitizeLine(head + "\xC3\xA9" + tail, 100),
+              head + "\xC3\xA9" + tail);
+    EXPECT_EQ(SanitizeLine(head + "\xC3" + tail, 100), head + "\uFFFD" + tail);
+    EXPECT_EQ(SanitizeLine(head + " ~! " + tail, 100),
+              head + space + "~! " + tail);
+    EXPECT_EQ(SanitizeLine(head + tail + " ", 100), head + tail);
+  }
+}
+
 TEST(HtmlToText, CopiesTextBetweenStrayMarkupCharacters) {
   EXPECT_EQ(HtmlToText("a < b && c <3 &"), "a < b && c <3 &");
   EXPECT_EQ(HtmlToText("x&amp;<b>y</b>\xff&lt;"), "x&y\xff<");

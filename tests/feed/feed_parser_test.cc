@@ -132,6 +132,54 @@ TEST(Rss2, DublinCoreNamespaceDeclaredOnChannelOrUnderAnotherPrefix) {
   EXPECT_EQ(items[2].author, "");
 }
 
+// Namespace answers are remembered for the items of one channel; an item
+// that binds the prefix anew must still get its own answer, and the next
+// item the channel's again.
+TEST(Rss2, ItemThatRebindsThePrefixIsResolvedOnItsOwn) {
+  const std::vector<Item> items = Parse(
+      "<rss version=\"2.0\"><channel xmlns:dc=\"http://purl.org/dc/elements/"
+      "1.1/\"><item><title>A</title><dc:creator>First</dc:creator></item>"
+      "<item xmlns:dc=\"urn:other\"><title>B</title>"
+      "<dc:creator>Not DC</dc:creator></item>"
+      "<item><title>C</title><dc:creator>Third</dc:creator></item>"
+      "<item><title>D</title><dc:creator xmlns:dc=\"urn:other\">Not DC"
+      "</dc:creator><dc:language>de</dc:language></item>"
+      "<item><title>E</title><content:encoded>Body</content:encoded>"
+      "<dc:creator>Fifth</dc:creator></item></channel></rss>");
+  ASSERT_EQ(items.size(), 5u);
+  EXPECT_EQ(items[0].author, "First");
+  EXPECT_EQ(items[1].author, "");
+  EXPECT_EQ(items[2].author, "Third");
+  EXPECT_EQ(items[3].author, "");
+  EXPECT_EQ(items[3].language, "de");
+  EXPECT_EQ(items[4].author, "Fifth");
+  EXPECT_EQ(items[4].summary, "Body");
+}
+
+// The channel's xml:lang is remembered for its items; an item with its own
+// keeps it, and does not pass it on to the next.
+TEST(Rss2, ItemXmlLangOverridesTheChannelsForThatItemOnly) {
+  const std::vector<Item> items = Parse(
+      "<rss><channel xml:lang=\"nb-NO\"><item><title>A</title></item>"
+      "<item xml:lang=\"en-GB\"><title>B</title></item>"
+      "<item><title>C</title></item></channel></rss>");
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].language, "nb");
+  EXPECT_EQ(items[1].language, "en");
+  EXPECT_EQ(items[2].language, "nb");
+}
+
+// Text split over several nodes (entities, CDATA, comments) is joined; a
+// lone text node is read in place.
+TEST(Rss2, TextSplitOverSeveralNodesIsJoined) {
+  const std::vector<Item> items =
+      Parse(Rss("<item><title>One <![CDATA[two]]> three<!-- x --> four</title>"
+                "<guid>g1</guid></item>"));
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].title, "One two three four");
+  EXPECT_EQ(items[0].guid, "g1");
+}
+
 TEST(Rss2, PubDateWinsOverDcDateInAnyOrder) {
   const std::vector<Item> items =
       Parse(Rss("<item><title>A</title><dc:date>2000-01-01</dc:date>"
