@@ -253,11 +253,11 @@ def lexwatch_config(run_dir, http_port, smtp_port):
 
 
 def run_lexwatch(args, work, run, http_port, smtp_port, sink_log):
-    """`lexwatch run --once` until every act is mailed: one run sends at
-    most one dispatch batch (500 mails, daemon.cc kDispatchBatch), so 2,000
-    take four runs; the later ones poll again (conditional GET, nothing
-    new) and send the rest. CPU and wall are summed, peak RSS is the
-    largest, and `runs` says how many it took."""
+    """`lexwatch run --once` until every act is mailed. One run sends the
+    whole queue (the dispatcher takes batch after batch until none is due),
+    so `runs` is 1; should a run ever stop short, the next polls again
+    (conditional GET, nothing new) and sends the rest. CPU and wall are
+    summed, peak RSS is the largest, and `runs` says how many it took."""
     run_dir = os.path.join(work, f"lexwatch-{run}")
     os.makedirs(os.path.join(run_dir, "rules"))
     with open(os.path.join(run_dir, "rules", "everything.toml"), "w") as f:

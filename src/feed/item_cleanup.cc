@@ -49,7 +49,6 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-// Where the authority of an http(s) URL ends.
 // The first position at or after `from` of a byte in `set`, or npos. A loop:
 // find_first_of calls memchr once per byte.
 std::size_t FindFirstOf(std::string_view s, std::string_view set,
@@ -62,6 +61,7 @@ std::size_t FindFirstOf(std::string_view s, std::string_view set,
   return std::string_view::npos;
 }
 
+// Where the authority of an http(s) URL ends.
 std::size_t AuthorityEnd(std::string_view url, std::size_t begin) {
   return std::min(FindFirstOf(url, "/?#", begin), url.size());
 }
