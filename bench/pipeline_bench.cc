@@ -1,5 +1,7 @@
 // The hot paths of one poll, timed with Google Benchmark (issue 7):
 //   parse/lexwatch   feed::ParseFeed on a 5 MB EUR-Lex-shape RSS feed;
+//   parse/read       feed::ReadFeed, ParseFeed's first half: the XML parse
+//                    and each item's raw fields, not yet sanitised;
 //   parse/pugixml    pugixml's bare parse of the same bytes (default
 //                    options, no tree walk): the ceiling for any parser
 //                    built on it;

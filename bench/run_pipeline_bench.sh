@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds bench/pipeline_bench (Release), runs it and prints feed parsing
-# (lexwatch and pugixml's bare parse of the same 5 MB feed), alert rendering
+# (lexwatch's whole parse, its first half that stops at the raw fields, and
+# pugixml's bare parse of the same 5 MB feed), alert rendering
 # and one in-process cycle, with the target of issue 7:
 #   lexwatch's parse >= 0.5x the speed of pugixml's bare parse.
 # Exits 1 when the target fails, 2 when the build or the benchmark fails.
@@ -81,8 +82,17 @@ for name in runs:
                        "matched", "queued") if k in b)
     print(f"{name:<34} {cpu:>9.3f}ms {wall:>9.3f}ms {rate:>16}  {notes}")
 print()
-ratio = (med("parse/lexwatch", "bytes_per_second") /
-         med("parse/pugixml", "bytes_per_second"))
+def speed_ratio(name):
+    return (med(name, "bytes_per_second") /
+            med("parse/pugixml", "bytes_per_second"))
+
+# parse/read stops at the raw fields (XML parse, format and namespace
+# handling), before sanitising: it shows how much of the gap is the
+# reading and how much the cleaning. The target is on the whole parse.
+read_ratio = speed_ratio("parse/read")
+print(f"{'read speed, raw fields / pugixml bare parse':<46} "
+      f"{read_ratio:6.2f}x  (no target)")
+ratio = speed_ratio("parse/lexwatch")
 ok = ratio >= MIN_PARSE_RATIO
 print(f"{'parse speed, lexwatch / pugixml bare parse':<46} {ratio:6.2f}x  "
       f"{'PASS' if ok else 'FAIL'} (target >= {MIN_PARSE_RATIO:g}x)")
