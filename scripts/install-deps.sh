@@ -17,6 +17,8 @@ PACKAGES=(
   # Tests: GoogleTest, benchmarks, and the real peers of the end-to-end tests
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd nginx-light sqlite3
+  # The HTML mail is rendered in headless Chromium and checked for a page
+  chromium
   # The unit's syscall filter in the e2e tests (systemd-analyze resolves the
   # sets, python3-seccomp applies them); the footprint bench (strace)
   systemd python3-seccomp strace
