@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 namespace lexwatch::feed {
 namespace {
 
@@ -66,6 +68,13 @@ struct DocTypeCase {
   const char* title;
   const char* doc_type;
 };
+
+// Names each case in test listings and CTest by what it maps, not by the
+// bytes of its pointers (which change from build to build).
+void PrintTo(const DocTypeCase& c, std::ostream* os) {
+  *os << (*c.celex != '\0' ? c.celex : "(none)") << " -> "
+      << (*c.doc_type != '\0' ? c.doc_type : "(none)");
+}
 
 class DocTypeTable : public testing::TestWithParam<DocTypeCase> {};
 
