@@ -11,7 +11,9 @@
 #                with CMAKE_BUILD_TYPE=Release unless it already exists
 #   SKIP_BUILD=1 use the binary in BUILD_DIR as it is
 #   MIN_TIME     --benchmark_min_time in seconds per repetition (default 1)
-#   REPETITIONS  repetitions per benchmark; the median counts (default 3)
+#   REPETITIONS  repetitions per benchmark, run in random order across the
+#                benchmarks so a slow spell of the shared machine hits each
+#                alike; the median counts (default 3)
 # Takes about a minute on 2 cores.
 set -euo pipefail
 
@@ -35,7 +37,8 @@ json=$build_dir/pipeline_bench.json
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 "$build_dir/bench/pipeline_bench" --benchmark_format=json \
   --benchmark_min_time="${MIN_TIME:-1}" \
-  --benchmark_repetitions="${REPETITIONS:-3}" >"$json" || exit 2
+  --benchmark_repetitions="${REPETITIONS:-3}" \
+  --benchmark_enable_random_interleaving=true >"$json" || exit 2
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="$(nproc) cores, ${cpu:-unknown CPU}"
