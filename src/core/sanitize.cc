@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -313,6 +314,17 @@ std::size_t AppendAsciiRun(std::string_view in, std::size_t i,
   return i;
 }
 
+// The 8 bytes at `p`, the first in the lowest bits on any host, as
+// CleanAsciiWord expects.
+std::uint64_t LoadLittleEndian(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  if constexpr (std::endian::native == std::endian::big) {
+    w = __builtin_bswap64(w);
+  }
+  return w;
+}
+
 // True when the 8 bytes in `w` hold only printable ASCII and spaces, with no
 // two spaces in a row; `after_space` says whether the byte before was a
 // space (or there was none), and is updated. The bit tricks are from "Bit
@@ -327,7 +339,8 @@ bool CleanAsciiWord(std::uint64_t w, bool* after_space) {
   // The high bit of each byte that is a space.
   const std::uint64_t x = w ^ (kOnes * 0x20);
   const std::uint64_t spaces = ~(((x & kLows) + kLows) | x | kLows);
-  // Little-endian: the byte before byte k is byte k - 1, 8 bits lower.
+  // Byte k of the text is bits 8k..8k+7 (LoadLittleEndian): the byte before
+  // it is 8 bits lower, and the last one is the top byte.
   const std::uint64_t doubled =
       spaces & ((spaces << 8) | (*after_space ? 0x80u : 0u));
   if (below_space | above_tilde | doubled) return false;
@@ -343,9 +356,7 @@ std::size_t CleanAsciiPrefix(std::string_view in) {
   std::size_t i = 0;
   bool after_space = true;  // A leading space is not clean.
   for (; i + 8 <= in.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, in.data() + i, 8);
-    if (!CleanAsciiWord(w, &after_space)) break;
+    if (!CleanAsciiWord(LoadLittleEndian(in.data() + i), &after_space)) break;
   }
   for (; i < in.size(); ++i) {
     const auto c = static_cast<unsigned char>(in[i]);
