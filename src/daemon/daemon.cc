@@ -20,6 +20,7 @@
 #include "feed/sparql_results.h"
 #include "fetch/curl_http_client.h"
 #include "mail/maildir_transport.h"
+#include "mail/notice_text.h"
 #include "mail/smtp_transport.h"
 
 namespace lexwatch::daemon {
@@ -210,7 +211,8 @@ Status Daemon::Start() {
   policy.warn_after = config_.mail.warn_after;
   policy.sent_log_retention = config_.mail.sent_log_retention;
   dispatcher_ = std::make_unique<mail::Dispatcher>(
-      *mail_store_, *transport_, clock_, config_.mail.from_address, policy);
+      *mail_store_, *transport_, clock_, config_.mail.from_address, policy,
+      config_.mail.language);
   admin_notifier_ = std::make_unique<mail::AdminNotifier>(
       *mail_store_, clock_,
       mail::AdminOptions{config_.admin.address, config_.admin.min_interval,
@@ -614,8 +616,9 @@ void Daemon::TellAdminAboutSource(const SourceRun& run,
   if (outcome.ok()) {
     if (!was_failing) return;
     // Told once when it broke, told once when it recovers.
-    Recovered(kNoticeSourceFailing, name, "Kilden " + name + " virker igjen",
-              "Kilden " + name + " svarer igjen. Ingenting å gjøre.\n");
+    mail::NoticeText text =
+        mail::SourceRecoveredNotice(config_.mail.language, name);
+    Recovered(kNoticeSourceFailing, name, text.subject, text.body);
     return;
   }
   // Failing for longer than the source's expected period, counted from the
@@ -625,14 +628,10 @@ void Daemon::TellAdminAboutSource(const SourceRun& run,
       before.failing_since.value_or(ToUnixSeconds(now)));
   if (ToUnixSeconds(now) - since < run.config->expected_period.count()) return;
   if (NoticeOpen(kNoticeSourceFailing, name)) return;  // Told already.
-  Notify(kNoticeSourceFailing, name,
-         "Kilden " + name + " har feilet siden " + FormatUtc(since),
-         "lexwatch har ikke klart å hente kilden " + name + " (" +
-             run.config->url + ") siden " + FormatUtc(since) +
-             ".\n\nSiste feil: " + outcome.message() +
-             "\n\nlexwatch prøver igjen av seg selv. Sjekk nettforbindelsen "
-             "og adressen i konfigurasjonen; `lexwatch status` viser "
-             "tilstanden.\n");
+  mail::NoticeText text =
+      mail::SourceFailingNotice(config_.mail.language, name, run.config->url,
+                                FormatUtc(since), outcome.message());
+  Notify(kNoticeSourceFailing, name, text.subject, text.body);
 }
 
 void Daemon::TellAdminAboutSilence(const SourceRun& run,
@@ -643,45 +642,25 @@ void Daemon::TellAdminAboutSilence(const SourceRun& run,
     // Watched from its first success; news ends a silence.
     state.last_new_item = t;
     if (run.brought_new) {
-      Recovered(kNoticeSourceSilent, name,
-                "Kilden " + name + " har nye saker igjen",
-                "Kilden " + name +
-                    " har igjen gitt saker lexwatch ikke hadde sett. "
-                    "Ingenting å gjøre.\n");
+      mail::NoticeText text =
+          mail::SourceNewAgainNotice(config_.mail.language, name);
+      Recovered(kNoticeSourceSilent, name, text.subject, text.body);
     }
     return;
   }
   const long long since = *state.last_new_item;
   if (t - since < run.config->silent_period.count()) return;
   if (NoticeOpen(kNoticeSourceSilent, name)) return;  // Told already.
-  Notify(
-      kNoticeSourceSilent, name,
-      "Kilden " + name + " har ikke gitt nye saker siden " + FormatUtc(since),
-      "Kilden " + name + " (" + run.config->url +
-          ") svarer, men har ikke gitt noen ny sak siden " + FormatUtc(since) +
-          ".\n\nDet kan være stille tider, men adressen kan også ha "
-          "endret seg, eller kilden kan vise en tom eller gammel liste. "
-          "Sjekk kilden i en nettleser; `lexwatch status` viser "
-          "tilstanden. Du får ett nytt varsel når kilden gir nye saker "
-          "igjen.\n");
+  mail::NoticeText text = mail::SourceSilentNotice(
+      config_.mail.language, name, run.config->url, FormatUtc(since));
+  Notify(kNoticeSourceSilent, name, text.subject, text.body);
 }
 
 void Daemon::TellAdminAboutFlood(const SourceRun& run, std::size_t held) {
   const std::string& name = run.config->name;
-  const std::string count = std::to_string(held);
-  Notify(kNoticeSourceFlood, name,
-         "Kilden " + name + ": " + count + " nye treff holdt tilbake",
-         "Kilden " + name + " ga " + count +
-             " nye saker som traff reglene i én henting, mer enn grensen "
-             "flood_limit = " +
-             std::to_string(run.config->flood_limit) +
-             ". Det tyder på en feil hos kilden eller i reglene, så "
-             "lexwatch har lagret sakene uten å varsle etatene.\n\n"
-             "Se gjennom reglene (`lexwatch backtest`). Når alt er i "
-             "orden, send varslene med\n\n  lexwatch release " +
-             name +
-             "\n\nsom matcher sakene mot reglene som gjelder da. "
-             "`lexwatch status` viser hvor mange som holdes tilbake.\n");
+  mail::NoticeText text = mail::SourceFloodNotice(
+      config_.mail.language, name, held, run.config->flood_limit);
+  Notify(kNoticeSourceFlood, name, text.subject, text.body);
 }
 
 // Records an admin notice on this thread's store and marks (kind, key)
@@ -813,14 +792,10 @@ void Daemon::Reload() {
     spdlog::error("reload refused, the previous rules stay in force: {}",
                   s.message());
     (void)notifier_.Ready(StatusLine() + "; rules reload REFUSED");
-    Notify(kNoticeRulesRefused, config_.rules_dir.string(),
-           "Regelendringen ble avvist",
-           "Regelfilene i " + config_.rules_dir.string() +
-               " har feil, så endringen ble ikke tatt i bruk. De forrige "
-               "reglene gjelder fortsatt.\n\n" +
-               s.message() +
-               "\n\nRett feilene (`lexwatch check` viser alle), og last "
-               "inn på nytt med `systemctl reload lexwatch`.\n");
+    mail::NoticeText text = mail::RulesRefusedNotice(
+        config_.mail.language, config_.rules_dir.string(), s.message());
+    Notify(kNoticeRulesRefused, config_.rules_dir.string(), text.subject,
+           text.body);
     return;
   }
   if (io_admin_)

@@ -29,12 +29,6 @@ std::string FormatDuration(std::chrono::seconds d) {
   return std::to_string(s) + "s";
 }
 
-std::string Describe(const store::OutboxMessage& m) {
-  return "til " + m.recipient + " (etat " + m.agency_id + ", sak " +
-         m.item_key + ", Message-ID <" + m.message_id + ">, outbox-id " +
-         std::to_string(m.id) + ")";
-}
-
 }  // namespace
 
 std::chrono::seconds RetryPolicy::NextWait(int attempts) const {
@@ -60,12 +54,13 @@ std::chrono::seconds RetryPolicy::HeldProbeWait() const {
 
 Dispatcher::Dispatcher(store::Store& store, MailTransport& transport,
                        const Clock& clock, std::string envelope_from,
-                       RetryPolicy policy)
+                       RetryPolicy policy, std::string notice_language)
     : store_(store),
       transport_(transport),
       clock_(clock),
       envelope_from_(std::move(envelope_from)),
-      policy_(std::move(policy)) {}
+      policy_(std::move(policy)),
+      notice_language_(std::move(notice_language)) {}
 
 Result<DispatchStats> Dispatcher::RunDue(int limit) {
   DispatchStats stats;
@@ -216,15 +211,7 @@ Status Dispatcher::RecordFailure(const store::OutboxMessage& message,
         FormatDuration(policy_.HeldProbeWait()));
     ++stats.held;
     may_have_held_ = true;
-    Notify(kNoticeMailHeld, "smtp",
-           "SMTP-innlogging avvist: e-post holdes tilbake",
-           "lexwatch får ikke logget inn på SMTP-serveren:\n  " + error +
-               "\n\nVarslene holdes tilbake (tilstand «held»). Ingen er tapt, "
-               "og de sendes så snart innloggingen virker igjen.\n\n"
-               "Hva du gjør: rett brukernavn og passord for [mail] (user, "
-               "password_file eller systemd-credential smtp-password) og "
-               "start lexwatch på nytt. Se hva som venter med\n"
-               "  lexwatch outbox list --state held\n");
+    Notify(kNoticeMailHeld, "smtp", MailHeldNotice(notice_language_, error));
     return store_.MarkAttempted(message.id, store::kHeld, error, delivery.code,
                                 now);
   }
@@ -235,17 +222,7 @@ Status Dispatcher::RecordFailure(const store::OutboxMessage& message,
                   message.item_key, message.message_id, error);
     ++stats.failed;
     Notify(kNoticeMailFailed, std::to_string(delivery.code),
-           "SMTP-serveren avviste et varsel for godt",
-           "SMTP-serveren avviste et varsel " + Describe(message) + ":\n  " +
-               error +
-               "\n\nVarselet er ikke levert og prøves ikke igjen. Sjekk "
-               "mottakeradressen i [[agency]] i konfigurasjonen. Flere "
-               "avvisninger med samme kode i løpet av timen varsles ikke "
-               "hver for seg; se alle med\n"
-               "  lexwatch outbox list --state failed\n"
-               "og send ett på nytt med\n"
-               "  lexwatch outbox retry " +
-               std::to_string(message.id) + "\n");
+           MailFailedNotice(notice_language_, message, error));
     return store_.MarkAttempted(message.id, store::kFailed, error,
                                 delivery.code, now);
   }
@@ -255,11 +232,9 @@ Status Dispatcher::RecordFailure(const store::OutboxMessage& message,
     spdlog::error("mail expired to {} item {} <{}>: {}", message.recipient,
                   message.item_key, message.message_id, why);
     ++stats.expired;
-    Notify(kNoticeMailExpired, "queue", "Varsler gitt opp etter levetiden",
-           "lexwatch ga opp et varsel " + Describe(message) + " etter " +
-               FormatDuration(policy_.give_up_after) + ":\n  " + error +
-               "\n\nSe alle som er gitt opp med\n"
-               "  lexwatch outbox list --state expired\n");
+    Notify(kNoticeMailExpired, "queue",
+           MailExpiredNotice(notice_language_, message,
+                             FormatDuration(policy_.give_up_after), error));
     return store_.MarkAttempted(message.id, store::kExpired, why, delivery.code,
                                 now);
   }
@@ -320,14 +295,10 @@ Status Dispatcher::ExpireAndWarn(DispatchStats& stats) {
     ++stats.expired;
   }
   if (!old->empty()) {
-    Notify(kNoticeMailExpired, "queue", "Varsler gitt opp etter levetiden",
-           std::to_string(old->size()) + " varsel ble ikke levert innen " +
-               FormatDuration(policy_.give_up_after) +
-               " og er gitt opp (tilstand «expired»). Det eldste: " +
-               Describe(old->front()) +
-               ", siste svar: " + old->front().last_reply +
-               "\n\nSe alle med\n  lexwatch outbox list --state expired\n"
-               "og send ett på nytt med\n  lexwatch outbox retry ID\n");
+    Notify(kNoticeMailExpired, "queue",
+           MailsExpiredNotice(notice_language_, old->size(),
+                              FormatDuration(policy_.give_up_after),
+                              old->front()));
   }
   Result<std::vector<store::OutboxMessage>> late =
       store_.UndeliveredSince(now - policy_.warn_after, true);
@@ -336,14 +307,10 @@ Status Dispatcher::ExpireAndWarn(DispatchStats& stats) {
   std::vector<std::int64_t> ids;
   for (const store::OutboxMessage& m : *late) ids.push_back(m.id);
   if (Status s = store_.MarkWarned(ids, now); !s.ok()) return s;
-  Notify(kNoticeMailOld, "queue", "Varsler venter på levering",
-         std::to_string(late->size()) + " varsel har ventet mer enn " +
-             FormatDuration(policy_.warn_after) +
-             " uten å bli levert. lexwatch prøver fortsatt, og gir opp etter " +
-             FormatDuration(policy_.give_up_after) +
-             ". Det eldste: " + Describe(late->front()) +
-             ", siste svar: " + late->front().last_reply +
-             "\n\nSe køen med\n  lexwatch outbox list --state deferred\n");
+  Notify(kNoticeMailOld, "queue",
+         MailsOldNotice(notice_language_, late->size(),
+                        FormatDuration(policy_.warn_after),
+                        FormatDuration(policy_.give_up_after), late->front()));
   return Status::Ok();
 }
 
@@ -390,17 +357,17 @@ Status Dispatcher::PruneSentLog() {
 }
 
 void Dispatcher::Notify(std::string_view kind, std::string_view key,
-                        const std::string& subject, const std::string& body) {
+                        const NoticeText& text) {
   if (notifier_ == nullptr) {
     spdlog::warn("admin notice [{}/{}] {} (no notifier: logged only)", kind,
-                 key, subject);
+                 key, text.subject);
     return;
   }
   // A notice that cannot be recorded must not stop delivery: log it.
-  Result<bool> recorded = notifier_->Notify(kind, key, subject, body);
+  Result<bool> recorded = notifier_->Notify(kind, key, text.subject, text.body);
   if (!recorded.ok()) {
     spdlog::error("admin notice [{}/{}] {}: cannot record: {}", kind, key,
-                  subject, recorded.status().message());
+                  text.subject, recorded.status().message());
   }
 }
 

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "mail/admin_notifier.h"
+#include "mail/notice_text.h"
 #include "mail/transport.h"
 #include "store/store.h"
 
@@ -81,8 +82,11 @@ struct DispatchStats {
 // Store must be that thread's own.
 class Dispatcher {
  public:
+  // `notice_language` is [mail] language: "en" writes admin notices in
+  // English, anything else in bokmål.
   Dispatcher(store::Store& store, MailTransport& transport, const Clock& clock,
-             std::string envelope_from, RetryPolicy policy = {});
+             std::string envelope_from, RetryPolicy policy = {},
+             std::string notice_language = "nb");
 
   // Where to report failures; without one they are only logged. The
   // notifier must use this dispatcher's Store. Pending notices (from any
@@ -119,7 +123,7 @@ class Dispatcher {
   Status SendNotices(DispatchStats& stats);
   Status PruneSentLog();
   void Notify(std::string_view kind, std::string_view key,
-              const std::string& subject, const std::string& body);
+              const NoticeText& text);
   bool blocked(TimePoint now) const { return now < blocked_until_; }
 
   store::Store& store_;
@@ -127,6 +131,7 @@ class Dispatcher {
   const Clock& clock_;
   std::string envelope_from_;
   RetryPolicy policy_;
+  std::string notice_language_;
   AdminNotifier* notifier_ = nullptr;
   // Until then a refused login blocks sending; the epoch after a restart,
   // so held mail is probed at once.

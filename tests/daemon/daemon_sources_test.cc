@@ -424,6 +424,21 @@ TEST_F(DaemonSourcesTest, FloodIsHeldToldOnceAndReleasedThroughIngest) {
   EXPECT_EQ(again.str(), "source 'oj': nothing held\n");
 }
 
+TEST_F(DaemonSourcesTest, FloodNoticeFollowsTheMailLanguage) {
+  server_.Serve("/oj.rss", Reply().WithBody(Rss(Range(1, 10))));
+  Config config = WriteConfig(
+      Source("oj", "/oj.rss", "first_run = \"alert\"\nflood_limit = 5\n"));
+  config.mail.language = "en";
+  EXPECT_EQ(RunOnce(config), 0);
+  server_.Serve("/oj.rss", Reply().WithBody(Rss(Range(1, 90))));
+  EXPECT_EQ(RunOnce(config), 0);
+  std::vector<std::string> admin = Mail("admin@example.org");
+  ASSERT_EQ(admin.size(), 1u);
+  EXPECT_TRUE(Contains(
+      admin[0], "Subject: [lexwatch] Source oj: 8 new matches held back"))
+      << admin[0];
+}
+
 TEST_F(DaemonSourcesTest, ReleaseOfAnUnknownSourceIsAUsageError) {
   WriteConfig(Source("oj", "/oj.rss") + Source("eea", "/eea.rss"));
   std::ostringstream out, err;
