@@ -11,6 +11,7 @@ import email.policy
 import json
 import mailbox
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -43,6 +44,18 @@ def wait_for_port(port, process, what, timeout=15.0):
             time.sleep(0.05)
     raise RuntimeError(f"{what} did not listen on 127.0.0.1:{port} "
                        f"within {timeout}s")
+
+
+def delivery_order(key):
+    """Sort key for a Python Maildir file name, "SECONDS.MmicrosPpidQcount.host",
+    in the order the messages were stored. The names themselves do not sort:
+    the microseconds are not zero-padded, so within one second ".M98765" sorts
+    after ".M123456" although it was stored first."""
+    match = re.match(r"(\d+)\.M(\d+)P(\d+)Q(\d+)\.", key)
+    if not match:
+        raise ValueError(f"not a Python Maildir name: {key!r}")
+    seconds, micros, _, count = (int(g) for g in match.groups())
+    return (seconds, micros, count)
 
 
 def read_text(path):
@@ -195,7 +208,7 @@ class SmtpServer:
             return []
         box = mailbox.Maildir(self.maildir, factory=None, create=False)
         result = []
-        for key in sorted(box.keys()):
+        for key in sorted(box.keys(), key=delivery_order):
             with box.get_file(key) as f:
                 result.append(email.message_from_binary_file(
                     f, policy=email.policy.default))
