@@ -618,7 +618,7 @@ void Daemon::TellAdminAboutSource(const SourceRun& run,
     // Told once when it broke, told once when it recovers.
     mail::NoticeText text =
         mail::SourceRecoveredNotice(config_.mail.language, name);
-    Recovered(kNoticeSourceFailing, name, text.subject, text.body);
+    Recovered(kNoticeSourceFailing, name, text);
     return;
   }
   // Failing for longer than the source's expected period, counted from the
@@ -631,7 +631,7 @@ void Daemon::TellAdminAboutSource(const SourceRun& run,
   mail::NoticeText text =
       mail::SourceFailingNotice(config_.mail.language, name, run.config->url,
                                 FormatUtc(since), outcome.message());
-  Notify(kNoticeSourceFailing, name, text.subject, text.body);
+  Notify(kNoticeSourceFailing, name, text);
 }
 
 void Daemon::TellAdminAboutSilence(const SourceRun& run,
@@ -644,7 +644,7 @@ void Daemon::TellAdminAboutSilence(const SourceRun& run,
     if (run.brought_new) {
       mail::NoticeText text =
           mail::SourceNewAgainNotice(config_.mail.language, name);
-      Recovered(kNoticeSourceSilent, name, text.subject, text.body);
+      Recovered(kNoticeSourceSilent, name, text);
     }
     return;
   }
@@ -653,22 +653,22 @@ void Daemon::TellAdminAboutSilence(const SourceRun& run,
   if (NoticeOpen(kNoticeSourceSilent, name)) return;  // Told already.
   mail::NoticeText text = mail::SourceSilentNotice(
       config_.mail.language, name, run.config->url, FormatUtc(since));
-  Notify(kNoticeSourceSilent, name, text.subject, text.body);
+  Notify(kNoticeSourceSilent, name, text);
 }
 
 void Daemon::TellAdminAboutFlood(const SourceRun& run, std::size_t held) {
   const std::string& name = run.config->name;
   mail::NoticeText text = mail::SourceFloodNotice(
       config_.mail.language, name, held, run.config->flood_limit);
-  Notify(kNoticeSourceFlood, name, text.subject, text.body);
+  Notify(kNoticeSourceFlood, name, text);
 }
 
 // Records an admin notice on this thread's store and marks (kind, key)
 // open until Recovered. Failures are logged.
 void Daemon::Notify(const std::string& kind, const std::string& key,
-                    const std::string& subject, const std::string& body) {
+                    const mail::NoticeText& text) {
   if (!io_admin_) return;
-  Result<bool> r = io_admin_->Notify(kind, key, subject, body);
+  Result<bool> r = io_admin_->Notify(kind, key, text.subject, text.body);
   if (!r.ok()) {
     spdlog::error("admin notice: {}", r.status().message());
     return;
@@ -684,11 +684,12 @@ bool Daemon::NoticeOpen(const std::string& kind, const std::string& key) {
 }
 
 void Daemon::Recovered(const std::string& kind, const std::string& key,
-                       const std::string& subject, const std::string& body) {
+                       const mail::NoticeText& text) {
   if (!io_admin_ || !NoticeOpen(kind, key)) return;
   (void)io_admin_->Resolve(kind, key);
   RecordState("notice-open." + kind + "." + key, "", clock_.Now());
-  Result<bool> r = io_admin_->Notify(kind + "-recovered", key, subject, body);
+  Result<bool> r =
+      io_admin_->Notify(kind + "-recovered", key, text.subject, text.body);
   if (!r.ok()) spdlog::error("admin notice: {}", r.status().message());
 }
 
@@ -794,8 +795,7 @@ void Daemon::Reload() {
     (void)notifier_.Ready(StatusLine() + "; rules reload REFUSED");
     mail::NoticeText text = mail::RulesRefusedNotice(
         config_.mail.language, config_.rules_dir.string(), s.message());
-    Notify(kNoticeRulesRefused, config_.rules_dir.string(), text.subject,
-           text.body);
+    Notify(kNoticeRulesRefused, config_.rules_dir.string(), text);
     return;
   }
   if (io_admin_)

@@ -24,6 +24,7 @@
 #include "fetch/http_client.h"
 #include "mail/admin_notifier.h"
 #include "mail/dispatcher.h"
+#include "mail/notice_text.h"
 #include "mail/transport.h"
 #include "rules/rule_set.h"
 #include "store/store.h"
@@ -118,13 +119,13 @@ class Daemon {
   void TellAdminAboutSilence(const SourceRun& run, store::SourceState& state,
                              TimePoint now);
   void Notify(const std::string& kind, const std::string& key,
-              const std::string& subject, const std::string& body);
+              const mail::NoticeText& text);
   // True while a notice of (kind, key) waits for its recovery note.
   bool NoticeOpen(const std::string& kind, const std::string& key);
   // Ends an open (kind, key) notice with a recovery note; nothing when none
   // is open.
   void Recovered(const std::string& kind, const std::string& key,
-                 const std::string& subject, const std::string& body);
+                 const mail::NoticeText& text);
   void RequestDispatch();
   // On the mail thread, before and after RunDue: makes the digests due
   // (false on a database failure), and finds when the mail side next has
