@@ -28,29 +28,16 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build-bench}
 python=/usr/bin/python3
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
 missing=()
 "$python" -c 'import feedparser' 2>/dev/null || missing+=(python3-feedparser)
 [[ -x /usr/bin/r2e ]] || missing+=(rss2email)
 "$python" -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
-if ((${#missing[@]})); then
-  echo "compare.sh needs: ${missing[*]}" >&2
-  echo "install with:     sudo apt-get install ${missing[*]}" >&2
-  exit 2
-fi
+report_missing compare.sh "${missing[@]}"
 
-if [[ -z ${SKIP_BUILD:-} ]]; then
-  if [[ ! -f $build_dir/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null ||
-      exit 2
-  fi
-  cmake --build "$build_dir" -j2 --target lexwatch bench_tool >/dev/null ||
-    exit 2
-fi
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
-if [[ $build_type != Release ]]; then
-  echo "warning: $build_dir is a '$build_type' build, not Release" >&2
-fi
+build_release lexwatch bench_tool
 
 exec "$python" "$root/bench/compare.py" --lexwatch "$build_dir/lexwatch" \
   --bench-tool "$build_dir/bench/bench_tool" --cycle-runs "${RUNS:-3}" "$@"

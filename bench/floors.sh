@@ -43,6 +43,8 @@ runs=${RUNS:-3}
 commits=${COMMITS:-2000}
 r2e_cpu=${RSS2EMAIL_CYCLE_CPU:-}
 r2e_rss=${RSS2EMAIL_PEAK_MB:-}
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
 usage() {
   echo "usage: bench/floors.sh [--rss2email-cycle-cpu SECONDS]" \
@@ -73,28 +75,13 @@ command -v c++ >/dev/null || missing+=(g++)
 command -v readelf >/dev/null || missing+=(binutils)
 [[ -x /usr/bin/time ]] || missing+=(time)
 "$python" -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
-if ((${#missing[@]})); then
-  echo "floors.sh needs: ${missing[*]}" >&2
-  echo "install with:    sudo apt-get install ${missing[*]}" >&2
-  exit 2
-fi
+report_missing floors.sh "${missing[@]}"
 
-if [[ -z ${SKIP_BUILD:-} ]]; then
-  if [[ ! -f $build_dir/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null ||
-      exit 2
-  fi
-  cmake --build "$build_dir" -j2 --target lexwatch >/dev/null || exit 2
-fi
+build_release lexwatch
 lexwatch=$build_dir/lexwatch
 if [[ ! -x $lexwatch ]]; then
   echo "floors.sh: no $lexwatch (build it, or drop SKIP_BUILD)" >&2
   exit 2
-fi
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' \
-  "$build_dir/CMakeCache.txt" 2>/dev/null || true)
-if [[ $build_type != Release ]]; then
-  echo "warning: $build_dir is a '$build_type' build, not Release" >&2
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/lexwatch-floors-XXXXXX") || exit 2
@@ -199,7 +186,7 @@ measure() {
     "$(grep -m 1 -E '^(commits|mails)=' "$work/out" || true)" >>"$results"
 }
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(load_now)
 for ((run = 1; run <= runs; run++)); do
   measure bare "$floor_dir/bare"
   measure libs_only "$floor_dir/libs_only"
@@ -216,7 +203,7 @@ for ((run = 1; run <= runs; run++)); do
     "$commits" OFF
   measure smtp "$floor_dir/smtp_cost" "$port" "$commits"
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(load_now)
 
 # aiosmtpd logs a message after it has answered the final 250.
 count() { grep -c "^Subject: lexwatch $1\$" "$work/sink.out" || true; }
@@ -232,7 +219,6 @@ if ((mails != runs || bulk != runs * commits)); then
   exit 2
 fi
 
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 libs_line="every library lexwatch needs"
 if ((${#not_loaded[@]})); then
   libs_line="all but ${not_loaded[*]} (WARNING: the floors are too low)"
@@ -241,7 +227,7 @@ if ((${#extra[@]})); then
   libs_line+=", and also ${extra[*]}"
 fi
 header=(
-  "Machine: $(nproc) cores, ${cpu:-unknown CPU}"
+  "Machine: $(machine_line)"
   "Load:    $load_before before, $load_after after"
   "Date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
   "lexwatch: $lexwatch (${build_type:-unknown build type}), needs ${lexwatch_libs[*]}"

@@ -23,26 +23,17 @@ build_dir=${BUILD_DIR:-$root/build-bench}
 min_time=${MIN_TIME:-1}
 repetitions=${REPETITIONS:-3}
 python=/usr/bin/python3
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
-if [[ -z ${SKIP_BUILD:-} ]]; then
-  if [[ ! -f $build_dir/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null ||
-      exit 2
-  fi
-  cmake --build "$build_dir" -j2 --target match_bench >/dev/null || exit 2
-fi
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
-if [[ $build_type != Release ]]; then
-  echo "warning: $build_dir is a '$build_type' build, not Release" >&2
-fi
+build_release match_bench
 
 json=$build_dir/match_bench.json
 "$build_dir/bench/match_bench" --benchmark_format=json \
   --benchmark_min_time="$min_time" \
   --benchmark_repetitions="$repetitions" >"$json" || exit 2
 
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-machine="$(nproc) cores, ${cpu:-unknown CPU}, load $(cut -d' ' -f1-3 /proc/loadavg)"
+machine="$(machine_line), load $(load_now)"
 
 "$python" - "$json" "$machine" <<'EOF'
 import datetime

@@ -20,29 +20,20 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build-bench}
 python=/usr/bin/python3
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
-if [[ -z ${SKIP_BUILD:-} ]]; then
-  if [[ ! -f $build_dir/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null ||
-      exit 2
-  fi
-  cmake --build "$build_dir" -j2 --target pipeline_bench >/dev/null || exit 2
-fi
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
-if [[ $build_type != Release ]]; then
-  echo "warning: $build_dir is a '$build_type' build, not Release" >&2
-fi
+build_release pipeline_bench
 
 json=$build_dir/pipeline_bench.json
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(load_now)
 "$build_dir/bench/pipeline_bench" --benchmark_format=json \
   --benchmark_min_time="${MIN_TIME:-1}" \
   --benchmark_repetitions="${REPETITIONS:-3}" \
   --benchmark_enable_random_interleaving=true >"$json" || exit 2
 
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-machine="$(nproc) cores, ${cpu:-unknown CPU}"
-load="$load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
+machine=$(machine_line)
+load="$load_before before, $(load_now) after"
 
 "$python" - "$json" "$machine" "$load" <<'PY'
 import datetime

@@ -18,19 +18,10 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build-bench}
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
-if [[ -z ${SKIP_BUILD:-} ]]; then
-  if [[ ! -f $build_dir/CMakeCache.txt ]]; then
-    cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null ||
-      exit 2
-  fi
-  cmake --build "$build_dir" -j2 --target lexwatch bench_tool >/dev/null ||
-    exit 2
-fi
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
-if [[ $build_type != Release ]]; then
-  echo "warning: $build_dir is a '$build_type' build, not Release" >&2
-fi
+build_release lexwatch bench_tool
 
 /usr/bin/python3 "$root/bench/scale.py" --lexwatch "$build_dir/lexwatch" \
   --bench-tool "$build_dir/bench/bench_tool" --runs "${RUNS:-1}" || exit 2
