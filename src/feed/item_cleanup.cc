@@ -82,10 +82,13 @@ std::string_view HostIn(std::string_view url) {
   return authority;
 }
 
-bool IsHttpUrl(std::string_view url) {
-  return (StartsWithNoCase(url, "http://") ||
-          StartsWithNoCase(url, "https://")) &&
-         !HostIn(url).empty();
+// The host of an http(s) URL; empty when `url` is not http(s) or has no
+// host.
+std::string_view HttpHost(std::string_view url) {
+  if (!StartsWithNoCase(url, "http://") && !StartsWithNoCase(url, "https://")) {
+    return "";
+  }
+  return HostIn(url);
 }
 
 // Loopback, private and link-local addresses and "localhost": hosts a
@@ -358,8 +361,9 @@ std::string CleanLink(std::string_view raw, std::string_view origin) {
   } else if (!origin.empty() && link.starts_with("/")) {
     link = std::string(origin) + link;
   }
-  if (!IsHttpUrl(link)) return "";
-  if (!origin.empty() && IsInternalHost(HostIn(link))) {
+  const std::string_view host = HttpHost(link);
+  if (host.empty()) return "";
+  if (!origin.empty() && IsInternalHost(host)) {
     link = std::string(origin) +
            link.substr(AuthorityEnd(link, link.find("://") + 3));
   }
@@ -428,7 +432,8 @@ FeedContext MakeFeedContext(const RawFeed& feed, std::string_view url) {
   // be clean itself: valid UTF-8 without control characters or spaces.
   const bool clean = SanitizeLine(page, kMaxFieldBytes) == page &&
                      page.find(' ') == std::string_view::npos;
-  if (clean && IsHttpUrl(page) && !IsInternalHost(HostIn(page))) {
+  const std::string_view host = HttpHost(page);
+  if (clean && !host.empty() && !IsInternalHost(host)) {
     context.origin = std::string(OriginOf(page));
   }
   context.language = NormalizeLanguage(feed.language);
