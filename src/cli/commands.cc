@@ -91,6 +91,27 @@ nlohmann::ordered_json ItemJson(
           {"matches", matches}};
 }
 
+// Widens [*begin, *end) of `text` by a bracket just outside it when the
+// range holds the other half of the pair: a match on the words of
+// "(EU) 2024/3019" or "Annex IV (Energy)" is marked with both brackets, not
+// as "EU) 2024/3019" or "Annex IV (Energy".
+void WidenToBrackets(std::string_view text, std::size_t* begin,
+                     std::size_t* end) {
+  for (const auto& [open, close] : {std::pair{'(', ')'}, std::pair{'[', ']'}}) {
+    int depth = 0;
+    int unopened = 0;  // Closing brackets without an opening one inside.
+    for (std::size_t i = *begin; i < *end; ++i) {
+      if (text[i] == open) {
+        ++depth;
+      } else if (text[i] == close) {
+        depth > 0 ? --depth : ++unopened;
+      }
+    }
+    if (unopened == 1 && *begin > 0 && text[*begin - 1] == open) --*begin;
+    if (depth == 1 && *end < text.size() && text[*end] == close) ++*end;
+  }
+}
+
 // `text` with every highlighted range of `field` wrapped in « », ranges that
 // overlap or touch merged first ("water" inside "drinking water").
 std::string MarkUp(const std::string& text, std::string_view field,
@@ -99,7 +120,10 @@ std::string MarkUp(const std::string& text, std::string_view field,
   for (const rules::MatchReason& r : reasons) {
     for (const rules::Highlight& h : r.highlights) {
       if (h.field == field && h.begin < h.end && h.end <= text.size()) {
-        ranges.emplace_back(h.begin, h.end);
+        std::size_t begin = h.begin;
+        std::size_t end = h.end;
+        WidenToBrackets(text, &begin, &end);
+        ranges.emplace_back(begin, end);
       }
     }
   }
@@ -155,7 +179,10 @@ void PrintItemText(const Item& item,
     }
     out << '\n' << "        because ";
     for (std::size_t i = 0; i < r.terms.size(); ++i) {
-      out << (i ? ", " : "") << '"' << r.terms[i] << '"';
+      // An exact term is written in quotes already ('"(EU) 2024/3019"').
+      const bool quoted = r.terms[i].starts_with('"');
+      out << (i ? ", " : "") << (quoted ? "" : "\"") << r.terms[i]
+          << (quoted ? "" : "\"");
       if (i < r.fields.size()) out << " in " << r.fields[i];
     }
     out << '\n';

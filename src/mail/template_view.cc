@@ -115,7 +115,13 @@ mustache::data ReasonView(const rules::MatchReason& reason,
                           std::string_view lang) {
   std::vector<std::string> hits;
   for (std::size_t i = 0; i < reason.terms.size(); ++i) {
-    std::string hit = "«" + CleanUtf8(reason.terms[i]) + "»";
+    // The quotes of an exact term ('"(EU) 2024/3019"') are rule syntax,
+    // not words the agency would recognise.
+    std::string_view term = reason.terms[i];
+    if (term.size() > 2 && term.starts_with('"') && term.ends_with('"')) {
+      term = term.substr(1, term.size() - 2);
+    }
+    std::string hit = "«" + CleanUtf8(term) + "»";
     if (i < reason.fields.size()) {
       hit += " (" + Name(reason.fields[i], lang, kFields) + ")";
     }

@@ -176,6 +176,43 @@ TEST_F(CommandsTest, MatchTextHighlightsTheWordsThatMatched) {
       << out.str();
 }
 
+TEST_F(CommandsTest, MatchTextMarksBracketsOfTheTermAndQuotesExactTermsOnce) {
+  Write("rules/water.toml", R"toml([[rule]]
+id = "water-drinking"
+topic = "water"
+agencies = ["vav"]
+any = ['"(EU) 2020/2184"', "Annex IV (Energy)", "drinking water"]
+)toml");
+  std::istringstream in(R"xml(<rss version="2.0"><channel><title>OJ</title>
+<item><title>Directive (EU) 2020/2184 amending Annex IV (Energy) on drinking water</title>
+<guid>x-1</guid></item></channel></rss>)xml");
+  std::ostringstream out, err;
+  EXPECT_EQ(Match(Config(), {"-"}, false, in, out, err), kExitOk) << err.str();
+  EXPECT_EQ(
+      out.str(),
+      "-  Directive «(EU) 2020/2184» amending «Annex IV (Energy)» on "
+      "«drinking water»\n"
+      "  MATCH water-drinking [water] -> vav\n"
+      "        because \"(EU) 2020/2184\" in title, \"Annex IV (Energy)\" "
+      "in title, \"drinking water\" in title\n");
+}
+
+TEST_F(CommandsTest, MatchTextLeavesBracketsTheTermDoesNotReach) {
+  Write("rules/water.toml", R"([[rule]]
+id = "water-drinking"
+topic = "water"
+agencies = ["vav"]
+any = ["drinking water"]
+)");
+  std::istringstream in(R"xml(<rss version="2.0"><channel><title>OJ</title>
+<item><title>Rules (drinking water) and [drinking water quality]</title>
+<guid>x-1</guid></item></channel></rss>)xml");
+  std::ostringstream out, err;
+  EXPECT_EQ(Match(Config(), {"-"}, false, in, out, err), kExitOk) << err.str();
+  EXPECT_EQ(out.str().substr(0, out.str().find('\n')),
+            "-  Rules («drinking water») and [«drinking water» quality]");
+}
+
 TEST_F(CommandsTest, MatchReportsABrokenFeedByName) {
   Write("broken.rss", "<rss><channel><item><title>x</title></channel></rss>");
   std::istringstream in;

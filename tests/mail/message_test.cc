@@ -244,6 +244,16 @@ TEST(RenderAlert, QueryFieldsAreNamedInNorwegian) {
               HasSubstr("Treff: «circular economy» (EuroVoc-emneord)\r\n"));
 }
 
+TEST(RenderAlert, ExactTermsAreShownWithoutTheirRuleQuotes) {
+  AlertInput input = SampleInput();
+  input.reasons[0].terms = {"\"(EU) 2024/1275\"", "buildings"};
+  input.reasons[0].fields = {"title", "title"};
+  Rendered r = Render(input);
+  EXPECT_THAT(PartText(r, 0),
+              HasSubstr("Treff: «(EU) 2024/1275» (tittel), «buildings» "
+                        "(tittel)\r\n"));
+}
+
 TEST(RenderAlert, PlainPartExplainsTheMatchInNorwegian) {
   Rendered r = Render(SampleInput());
   std::string text = PartText(r, 0);
