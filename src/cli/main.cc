@@ -6,6 +6,7 @@
 #include "cli/outbox_command.h"
 #include "cli/release_command.h"
 #include "core/version.h"
+#include "daemon/logging.h"
 #include "fetch/curl_http_client.h"
 
 int main(int argc, char** argv) {
@@ -121,6 +122,9 @@ int main(int argc, char** argv) {
   }
   // libcurl's global state must be set up before any thread starts.
   lexwatch::fetch::CurlGlobalInit();
+  // Every command logs as the daemon does, to stderr: library code (e.g. the
+  // ingest path `release` shares) must not write into a command's output.
+  lexwatch::daemon::SetUpLogging(verbose);
   try {
     if (*run) return Run(config, once, verbose, std::cerr);
     if (*check) return Check(config, std::cout, std::cerr);

@@ -117,6 +117,12 @@ int List(store::Store& store, const OutboxArgs& args, std::ostream& out,
   return kExitOk;
 }
 
+// What show, retry and cancel say about an ID the outbox does not hold.
+int NoSuchMessage(std::int64_t id, std::ostream& err) {
+  err << "no outbox message " << id << '\n';
+  return kExitInvalid;
+}
+
 int Show(store::Store& store, const OutboxArgs& args, std::ostream& out,
          std::ostream& err) {
   Result<std::optional<store::OutboxMessage>> row = store.GetMessage(*args.id);
@@ -124,10 +130,7 @@ int Show(store::Store& store, const OutboxArgs& args, std::ostream& out,
     err << row.status().message() << '\n';
     return kExitRuntime;
   }
-  if (!row->has_value()) {
-    err << "no outbox message " << *args.id << '\n';
-    return kExitInvalid;
-  }
+  if (!row->has_value()) return NoSuchMessage(*args.id, err);
   const store::OutboxMessage& m = **row;
   if (args.raw) {
     out << m.message;
@@ -156,6 +159,13 @@ int Report(const lexwatch::Status& s, std::ostream& err) {
   return s.IsNotFound() || s.IsInvalidArgument() ? kExitInvalid : kExitRuntime;
 }
 
+// Report for a change to message `id`. The store's NotFound names only the
+// row ("outbox message 99"), so it is said as show says it.
+int ReportChange(std::int64_t id, const lexwatch::Status& s,
+                 std::ostream& err) {
+  return s.IsNotFound() ? NoSuchMessage(id, err) : Report(s, err);
+}
+
 int Retry(store::Store& store, const OutboxArgs& args, std::ostream& out,
           std::ostream& err) {
   int chosen =
@@ -166,7 +176,8 @@ int Retry(store::Store& store, const OutboxArgs& args, std::ostream& out,
   }
   TimePoint now = std::chrono::system_clock::now();
   if (args.id) {
-    if (int rc = Report(store.RetryMessage(*args.id, now), err); rc != 0) {
+    if (int rc = ReportChange(*args.id, store.RetryMessage(*args.id, now), err);
+        rc != 0) {
       return rc;
     }
     out << "outbox message " << *args.id << " is queued and due now\n";
@@ -182,8 +193,9 @@ int Retry(store::Store& store, const OutboxArgs& args, std::ostream& out,
 
 int Cancel(store::Store& store, const OutboxArgs& args, std::ostream& out,
            std::ostream& err) {
-  if (int rc = Report(
-          store.CancelMessage(*args.id, "cancelled by administrator"), err);
+  if (int rc = ReportChange(
+          *args.id, store.CancelMessage(*args.id, "cancelled by administrator"),
+          err);
       rc != 0) {
     return rc;
   }

@@ -32,8 +32,8 @@ std::string CrlfLines(std::string_view text) {
 std::string RenderNotice(const NoticeInput& input) {
   std::string subject = "[lexwatch] " + CleanUtf8(input.subject);
   std::string m;
-  m += "From: " + input.from + "\r\n";
-  m += "To: " + input.to + "\r\n";
+  m += "From: " + FormatMailbox(input.from, 6) + "\r\n";
+  m += "To: " + FormatAddressList({input.to}, 4) + "\r\n";
   m += "Subject: " + EncodeHeader(subject, 9) + "\r\n";
   m += "Date: " + FormatRfc5322Date(input.date) + "\r\n";
   m += "Message-ID: <" + input.message_id + ">\r\n";

@@ -73,38 +73,6 @@ std::string NameAddr(std::string_view name, std::string_view id,
   return out;
 }
 
-std::string FormatMailbox(std::string_view mailbox, std::size_t used) {
-  std::string name, addr;
-  if (!ParseMailbox(mailbox, &name, &addr).ok()) {
-    return kFallbackFrom;  // Config validation should have caught it.
-  }
-  return name.empty() ? addr : NameAddr(name, addr, used);
-}
-
-// "a@x.no, b@y.no", folded between addresses. Invalid addresses (which
-// config validation should have caught) never reach the header.
-std::string FormatAddressList(const std::vector<std::string>& addresses,
-                              std::size_t used) {
-  std::string out;
-  std::size_t column = used;
-  for (const std::string& addr : addresses) {
-    if (!ValidateAddress(addr).ok()) continue;
-    if (!out.empty()) {
-      out.push_back(',');
-      ++column;
-      if (column + 1 + addr.size() > kHeaderLineMax) {
-        out.append("\r\n");
-        column = 0;
-      }
-      out.push_back(' ');
-      ++column;
-    }
-    out.append(addr);
-    column += addr.size();
-  }
-  return out;
-}
-
 // Only dot-atom-text characters and one "@" may stand between the brackets.
 std::string CleanMessageId(std::string_view id) {
   std::string out;
@@ -118,14 +86,12 @@ std::string CleanMessageId(std::string_view id) {
   return out;
 }
 
-// The item key as an ASCII trace header, or "" when it is not plain ASCII.
+// The item key as a trace header: short ASCII keys ("celex:32020L2184")
+// as they are, so people can grep for them; others (feed guids, URLs, non-
+// ASCII text) as RFC 2047 encoded-words folded under 78 octets, since feed
+// text must never reach a header raw (DOMAIN.md, Hostile input).
 std::string ItemHeader(const Item& item) {
-  std::string key = item.Key();
-  bool plain = key.size() <= 900 &&
-               std::all_of(key.begin(), key.end(),
-                           [](char c) { return c >= 0x21 && c <= 0x7e; });
-  if (plain) return key;
-  return item.celex.empty() ? "" : CleanMessageId(item.celex);
+  return EncodeHeader(item.Key(), std::string_view("X-Lexwatch-Item: ").size());
 }
 
 // The header fields alerts and digests share.
@@ -237,6 +203,36 @@ std::string AgencyName(const std::string& name, const std::string& id) {
 }
 
 }  // namespace
+
+std::string FormatMailbox(std::string_view mailbox, std::size_t used) {
+  std::string name, addr;
+  if (!ParseMailbox(mailbox, &name, &addr).ok()) {
+    return kFallbackFrom;  // Config validation should have caught it.
+  }
+  return name.empty() ? addr : NameAddr(name, addr, used);
+}
+
+std::string FormatAddressList(const std::vector<std::string>& addresses,
+                              std::size_t used) {
+  std::string out;
+  std::size_t column = used;
+  for (const std::string& addr : addresses) {
+    if (!ValidateAddress(addr).ok()) continue;
+    if (!out.empty()) {
+      out.push_back(',');
+      ++column;
+      if (column + 1 + addr.size() > kHeaderLineMax) {
+        out.append("\r\n");
+        column = 0;
+      }
+      out.push_back(' ');
+      ++column;
+    }
+    out.append(addr);
+    column += addr.size();
+  }
+  return out;
+}
 
 RenderedMessage RenderAlert(const AlertInput& input) {
   std::string lang = Language(input.language);

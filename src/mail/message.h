@@ -88,6 +88,19 @@ std::string MakeMessageId(std::string_view item_key, std::string_view agency_id,
 // first line are already taken ("Subject: " = 9).
 std::string EncodeHeader(std::string_view utf8, std::size_t used);
 
+// A mailbox from config ("Name <addr>" or "addr") as a header value: the
+// display name as an atom phrase, a quoted string (when it holds specials
+// such as ',') or RFC 2047 encoded-words (when not ASCII), folded before
+// "<addr>" when the line would be too long. `used` as in EncodeHeader. An
+// invalid mailbox, which config validation should have refused, gives a
+// fixed placeholder address rather than reaching the header.
+std::string FormatMailbox(std::string_view mailbox, std::size_t used);
+
+// "a@x.no, b@y.no", folded between addresses; invalid addresses are left
+// out. `used` as in EncodeHeader.
+std::string FormatAddressList(const std::vector<std::string>& addresses,
+                              std::size_t used);
+
 // Checks an addr-spec ("local@domain"): ASCII, no CR/LF/space/control, no
 // "<>,;\"", one "@", a non-empty local part and a dotted domain. Ok, or
 // InvalidArgument naming what is wrong.

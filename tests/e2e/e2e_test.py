@@ -532,7 +532,18 @@ class E2E(HostileFeedCases, unittest.TestCase):
             p = self.lexwatch("release", "eurlex-oj-l", "--config",
                               self.config)
             self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn("released 2 of 2 held items", p.stdout)
+            # Only the summary on stdout; the log lines go to stderr in the
+            # daemon's format.
+            self.assertEqual(
+                p.stdout,
+                "source 'eurlex-oj-l': released 2 of 2 held items; 2 match "
+                "the rules in force, 3 messages queued (a running daemon "
+                "sends them after its next poll, or at once on systemctl "
+                "reload lexwatch)\n")
+            self.assertRegex(
+                p.stderr,
+                r"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d info queued "
+                r"source=eurlex-oj-l item=celex:")
             time.sleep(1)  # Nothing is sent before the reload.
             self.assertEqual(server.messages(), [])
             process.send_signal(signal.SIGHUP)
@@ -940,9 +951,11 @@ class E2E(HostileFeedCases, unittest.TestCase):
         states = {r["id"]: r["state"] for r in self.outbox()}
         self.assertEqual(states[first], "queued")
         self.assertEqual(states[rows[0]["id"]], "cancelled")
-        p = self.lexwatch("outbox", "show", "999", "--config", self.config)
-        self.assertEqual((p.returncode, p.stderr),
-                         (1, "no outbox message 999\n"))
+        for action in ("show", "retry", "cancel"):
+            p = self.lexwatch("outbox", action, "999", "--config",
+                              self.config)
+            self.assertEqual((p.returncode, p.stdout, p.stderr),
+                             (1, "", "no outbox message 999\n"), action)
 
     def test_OutboxListStateSentShowsTheSentLog(self):
         server = self.smtp().start()

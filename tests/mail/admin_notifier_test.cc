@@ -56,6 +56,34 @@ TEST(RenderNotice, PlainTextWithAutoSubmittedAndEncodedSubject) {
   for (unsigned char c : m) EXPECT_LT(c, 0x80);
 }
 
+// The same [mail] from as alerts, formatted the same way: a raw comma would
+// split it into two mailboxes and "ø" would go out as 8-bit bytes.
+TEST(RenderNotice, FromDisplayNameIsEncodedAsInAlerts) {
+  NoticeInput input{"drift@oslo.kommune.no",
+                    "Lexwatch Bymiljø, Oslo <lexwatch@example.org>",
+                    "Kilde feiler",
+                    "b\n",
+                    kStart,
+                    "notice-1@lw.test"};
+  auto [headers, body] = SplitMessage(RenderNotice(input));
+  EXPECT_EQ(RawHeader(headers, "From"),
+            "=?UTF-8?B?TGV4d2F0Y2ggQnltaWxqw7gsIE9zbG8=?= "
+            "<lexwatch@example.org>");
+  EXPECT_EQ(RawHeader(headers, "To"), "drift@oslo.kommune.no");
+}
+
+TEST(RenderNotice, AsciiDisplayNameWithCommaIsQuotedInFrom) {
+  NoticeInput input{"drift@oslo.kommune.no",
+                    "Lexwatch, Oslo <lexwatch@example.org>",
+                    "Kilde feiler",
+                    "b\n",
+                    kStart,
+                    "notice-1@lw.test"};
+  auto [headers, body] = SplitMessage(RenderNotice(input));
+  EXPECT_EQ(RawHeader(headers, "From"),
+            "\"Lexwatch, Oslo\" <lexwatch@example.org>");
+}
+
 class AdminNotifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
