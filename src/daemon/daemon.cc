@@ -351,12 +351,12 @@ void Daemon::Poll(SourceRun& run) {
   run.rows.clear();
   run.more_pages = false;
   run.brought_new = false;
-  // CELLAR: acts published since the last success, with an overlap so
-  // late-published acts and late metadata are caught again. Fixed for
-  // every page of this poll.
+  // CELLAR: acts published since three working days before the last
+  // success, so late-published acts and late metadata are caught again.
+  // Fixed for every page of this poll.
   std::optional<TimePoint> since;
   if (state.last_success) since = FromUnixSeconds(*state.last_success);
-  run.cellar_since = feed::CellarWatermark(since, clock_.Now());
+  run.cellar_since = feed::CellarQueryStart(since, clock_.Now());
   run.in_flight = true;
   Fetch(run, std::move(state));
 }
@@ -491,36 +491,24 @@ Result<IngestStats> Daemon::IngestPoll(SourceRun& run,
                                        const std::vector<Item>& items,
                                        const store::SourceState& state) {
   const std::string& name = run.config->name;
-  std::vector<std::string> keys;
-  for (const Item& item : items) keys.push_back(item.Key());
-  Result<std::set<std::string>> held = store_->HeldKeys(keys);
-  if (!held.ok()) return held.status();
-  Result<std::set<std::string>> carried = store_->KeysSeenBy(name, keys);
-  if (!carried.ok()) return carried.status();
-  // Held items stay quiet (their archive row is refreshed); items new to
-  // the archive may be a first run's backlog or a flood; the rest are
-  // ingested as always (late metadata re-matches them).
-  std::vector<Item> quiet, fresh, known;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!carried->count(keys[i])) run.brought_new = true;
-    Result<bool> archived = store_->HasItem(keys[i]);
-    if (!archived.ok()) return archived.status();
-    if (held->count(keys[i])) {
-      quiet.push_back(items[i]);
-    } else {
-      (*archived ? known : fresh).push_back(items[i]);
-    }
-  }
-  if (Status s = HoldAll(quiet, store::kHeldRecorded); !s.ok()) return s;
+  const bool recording = !state.last_success && !run.config->first_run_alerts;
+  Result<PolledItems> polled = SortPolled(run, items, recording);
+  if (!polled.ok()) return polled.status();
+  std::vector<Item>& fresh = polled->fresh;
+  std::vector<Item>& known = polled->known;
+  if (Status s = ArchiveAll(polled->quiet); !s.ok()) return s;
   IngestStats extra;
-  extra.items = static_cast<int>(quiet.size());
-  if (!state.last_success && !run.config->first_run_alerts) {
+  extra.items = static_cast<int>(polled->quiet.size());
+  if (recording) {
+    if (Status s = HoldAll(polled->backlog, store::kHeldRecorded); !s.ok()) {
+      return s;
+    }
     if (Status s = HoldAll(fresh, store::kHeldRecorded); !s.ok()) return s;
     spdlog::info(
         "source={} first poll: recorded {} new items without alerting "
         "(first_run = \"record\")",
         name, fresh.size());
-    extra.items += static_cast<int>(fresh.size());
+    extra.items += static_cast<int>(polled->backlog.size() + fresh.size());
     extra.new_items = static_cast<int>(fresh.size());
     fresh.clear();
   }
@@ -550,10 +538,64 @@ Result<IngestStats> Daemon::IngestPoll(SourceRun& run,
   return stats;
 }
 
+Result<Daemon::PolledItems> Daemon::SortPolled(SourceRun& run,
+                                               const std::vector<Item>& items,
+                                               bool recording) {
+  const std::string& name = run.config->name;
+  std::vector<std::string> keys;
+  for (const Item& item : items) keys.push_back(item.Key());
+  // A flood hold keeps an act from every source until `lexwatch release`
+  // (delayed, not lost). A recorded hold is one source's backlog: it keeps
+  // only that source quiet, so an act a new source recorded before the
+  // established feeds listed it is still alerted when they do.
+  Result<std::set<std::string>> flood =
+      store_->HeldKeys(store::kHeldFlood, "", keys);
+  if (!flood.ok()) return flood.status();
+  Result<std::set<std::string>> own =
+      store_->HeldKeys(store::kHeldRecorded, name, keys);
+  if (!own.ok()) return own.status();
+  // A recording first poll records other sources' backlog too (nobody was
+  // alerted about it), so this source stays quiet about it later.
+  Result<std::set<std::string>> recorded =
+      recording ? store_->HeldKeys(store::kHeldRecorded, "", keys)
+                : Result<std::set<std::string>>(std::set<std::string>());
+  if (!recorded.ok()) return recorded.status();
+  Result<std::set<std::string>> carried = store_->KeysSeenBy(name, keys);
+  if (!carried.ok()) return carried.status();
+  PolledItems polled;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!carried->count(keys[i])) run.brought_new = true;
+    if (flood->count(keys[i]) || own->count(keys[i])) {
+      polled.quiet.push_back(items[i]);
+    } else if (recorded->count(keys[i])) {
+      polled.backlog.push_back(items[i]);
+    } else {
+      // Archived items are ingested as always (late metadata re-matches
+      // them); new ones may be a first run's backlog or a flood.
+      Result<bool> archived = store_->HasItem(keys[i]);
+      if (!archived.ok()) return archived.status();
+      (*archived ? polled.known : polled.fresh).push_back(items[i]);
+    }
+  }
+  return polled;
+}
+
+Status Daemon::ArchiveAll(const std::vector<Item>& items) {
+  TimePoint now = clock_.Now();
+  return store_->InTransaction([&]() -> Status {
+    for (const Item& item : items) {
+      if (Result<int> saved = store_->SaveItem(item, {}, now); !saved.ok()) {
+        return saved.status();
+      }
+    }
+    return Status::Ok();
+  });
+}
+
 Status Daemon::HoldAll(const std::vector<Item>& items, const char* kind) {
-  // An item held already keeps its hold: HoldItem only refreshes it.
-  // One transaction (one fsync) for the lot: a first poll of a CELLAR
-  // source can bring thousands. Nothing is held unless all are.
+  // An item this source holds already keeps its hold: HoldItem only
+  // refreshes it. One transaction (one fsync) for the lot: a first poll of
+  // a CELLAR source can bring thousands. Nothing is held unless all are.
   TimePoint now = clock_.Now();
   return store_->InTransaction([&]() -> Status {
     for (const Item& item : items) {

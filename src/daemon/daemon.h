@@ -104,8 +104,21 @@ class Daemon {
   // items, a flood, items held before), ingests the rest.
   Result<IngestStats> IngestPoll(SourceRun& run, const std::vector<Item>& items,
                                  const store::SourceState& state);
+  // One poll's items as the source that brought them must treat them.
+  struct PolledItems {
+    std::vector<Item> quiet;    // Flood-held, or this source's recorded.
+    std::vector<Item> backlog;  // Another source's recorded (when recording).
+    std::vector<Item> fresh;    // Not in the archive.
+    std::vector<Item> known;    // In the archive, not held for this source.
+  };
+  // Sorts `items`; `recording`: this is the source's first poll with
+  // first_run = "record". Sets run.brought_new.
+  Result<PolledItems> SortPolled(SourceRun& run, const std::vector<Item>& items,
+                                 bool recording);
   // Holds `items` of `kind` (store::kHeldFlood or kHeldRecorded).
   Status HoldAll(const std::vector<Item>& items, const char* kind);
+  // Refreshes the archive rows of `items` without alerts or holds.
+  Status ArchiveAll(const std::vector<Item>& items);
   void TellAdminAboutFlood(const SourceRun& run, std::size_t held);
   void FinishPoll(SourceRun& run, store::SourceState& state,
                   const Status& outcome,

@@ -79,11 +79,22 @@ std::string CellarRequestUrl(std::string_view endpoint,
          "&format=" + PercentEncode(kSparqlResultsXml);
 }
 
-TimePoint CellarWatermark(std::optional<TimePoint> last_success, TimePoint now,
-                          std::chrono::hours overlap,
-                          std::chrono::hours first) {
-  if (!last_success) return now - first;
-  return std::min(*last_success, now) - overlap;
+TimePoint WorkingDaysBefore(TimePoint t, int working_days) {
+  std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(t);
+  while (working_days > 0) {
+    day -= std::chrono::days(1);
+    const std::chrono::weekday weekday(day);
+    if (weekday != std::chrono::Saturday && weekday != std::chrono::Sunday) {
+      --working_days;
+    }
+  }
+  return day;
+}
+
+TimePoint CellarQueryStart(std::optional<TimePoint> last_success, TimePoint now,
+                           int working_days, std::chrono::days first) {
+  if (!last_success) return std::chrono::floor<std::chrono::days>(now - first);
+  return WorkingDaysBefore(std::min(*last_success, now), working_days);
 }
 
 std::string PercentEncode(std::string_view text) {

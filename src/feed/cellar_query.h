@@ -32,14 +32,27 @@ inline constexpr char kSparqlResultsXml[] = "application/sparql-results+xml";
 // sent. Appends with "&" when `endpoint` already has a query string.
 std::string CellarRequestUrl(std::string_view endpoint, std::string_view query);
 
-// Where the next CELLAR poll starts: `overlap` before the last successful
-// poll (metadata arrives days late, and late acts are caught again), or
-// `first` before `now` when the source was never polled. A last success in
-// the future (clock stepped back) counts as `now`.
-TimePoint CellarWatermark(std::optional<TimePoint> last_success, TimePoint now,
-                          std::chrono::hours overlap = std::chrono::hours(72),
-                          std::chrono::hours first = std::chrono::hours(30 *
-                                                                        24));
+// CELLAR metadata (EuroVoc etc.) may arrive up to this many working days
+// after the act's publication.
+inline constexpr int kCellarLateMetadataWorkingDays = 3;
+
+// Midnight UTC of the day `working_days` working days before the UTC day
+// of `t`. Working days are Monday to Friday, the days the Official Journal
+// appears; public holidays are not known here and count as working days.
+// Counting starts with the day before `t`'s day, and only working days
+// count: Tuesday -> Thursday, Monday -> Wednesday, Saturday and Sunday ->
+// Wednesday (for 3).
+TimePoint WorkingDaysBefore(TimePoint t, int working_days);
+
+// Where the next CELLAR query starts (BuildCellarQuery's `since`): the
+// UTC day `working_days` working days before the day of the last
+// successful poll, so an act whose metadata arrives late is asked for again
+// until its metadata can no longer change; or the UTC day `first` before
+// `now` when the source never succeeded. A last success in the future
+// (clock stepped back) counts as `now`.
+TimePoint CellarQueryStart(std::optional<TimePoint> last_success, TimePoint now,
+                           int working_days = kCellarLateMetadataWorkingDays,
+                           std::chrono::days first = std::chrono::days(30));
 
 // RFC 3986 percent-encoding: every byte but the unreserved characters
 // (ALPHA, DIGIT, "-", ".", "_", "~") becomes "%XX" with upper-case hex.

@@ -278,7 +278,7 @@ Status Dispatcher::ProbeHeld(DispatchStats& stats) {
 Status Dispatcher::ExpireAndWarn(DispatchStats& stats) {
   TimePoint now = clock_.Now();
   Result<std::vector<store::OutboxMessage>> old =
-      store_.UndeliveredSince(now - policy_.give_up_after, false);
+      store_.ExpiringSince(now - policy_.give_up_after);
   if (!old.ok()) return old.status();
   for (const store::OutboxMessage& m : *old) {
     std::string why = "expired undelivered after " +
@@ -301,7 +301,7 @@ Status Dispatcher::ExpireAndWarn(DispatchStats& stats) {
                               old->front()));
   }
   Result<std::vector<store::OutboxMessage>> late =
-      store_.UndeliveredSince(now - policy_.warn_after, true);
+      store_.UnwarnedSince(now - policy_.warn_after);
   if (!late.ok()) return late.status();
   if (late->empty()) return Status::Ok();
   std::vector<std::int64_t> ids;

@@ -157,7 +157,8 @@ CREATE TABLE admin_notices (
 // Source health: items held back from alerting, and what a source's state
 // needs to tell "failing" from "silent" across restarts. held_items:
 // `flood` rows wait for `lexwatch release`; `recorded` rows are a new
-// source's first items, archived without alerting for good. Written so it
+// source's first items, never alerted for that source (keyed per source
+// since kSchemaHeldPerSource). Written so it
 // depends on no other migration after v3 (engineers append concurrently).
 constexpr char kSchemaSourceHealth[] = R"sql(
 CREATE TABLE IF NOT EXISTS held_items (
@@ -200,8 +201,41 @@ CREATE INDEX IF NOT EXISTS digest_pending_waiting
   ON digest_pending(agency_id, digest_id, created);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                       kSchemaSourceHealth, kSchemaDigests};
+// held_items keyed by (item, source) instead of by item: a `recorded` hold
+// silences an act only for the source whose first poll recorded it, so two
+// sources may each hold the same act (two new sources sharing a backlog, or
+// one source's backlog that another floods). SQLite cannot change a primary
+// key in place: the table is copied. Depends on kSchemaSourceHealth only.
+constexpr char kSchemaHeldPerSource[] = R"sql(
+CREATE TABLE held_items_by_source_key (
+  item_key TEXT NOT NULL REFERENCES items(key),
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('flood', 'recorded')),
+  held_at INTEGER NOT NULL,
+  PRIMARY KEY (item_key, source)
+);
+INSERT INTO held_items_by_source_key (item_key, source, kind, held_at)
+  SELECT item_key, source, kind, held_at FROM held_items;
+DROP TABLE held_items;
+ALTER TABLE held_items_by_source_key RENAME TO held_items;
+CREATE INDEX held_items_by_source ON held_items(source, kind);
+)sql";
+
+// When a row last went back into the queue (an administrator's retry, or
+// held mail released after the login works again): its queue lifetime and
+// age warning count from then, not from `created`, so a retried message is
+// not expired again before it is tried. NULL: never re-queued.
+constexpr char kSchemaOutboxRequeued[] = R"sql(
+ALTER TABLE outbox ADD COLUMN requeued_at INTEGER;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1,
+                                       kSchemaV2,
+                                       kSchemaV3,
+                                       kSchemaSourceHealth,
+                                       kSchemaDigests,
+                                       kSchemaHeldPerSource,
+                                       kSchemaOutboxRequeued};
 
 Result<long long> UserVersion(sqlite3* db, std::string_view path) {
   Statement stmt(db, path, "PRAGMA user_version");

@@ -249,7 +249,8 @@ Status Store::HoldItem(const Item& item, std::string_view kind, TimePoint now) {
     if (Status s = InsertSighting(*cache_, key, item, t); !s.ok()) return s;
     Statement hold(*cache_,
                    "INSERT INTO held_items (item_key, source, kind, held_at) "
-                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (item_key) DO NOTHING");
+                   "VALUES (?1, ?2, ?3, ?4) "
+                   "ON CONFLICT (item_key, source) DO NOTHING");
     hold.Bind(1, key).Bind(2, item.source).Bind(3, kind).Bind(4, t);
     return hold.Run();
   });

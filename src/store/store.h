@@ -46,7 +46,9 @@ struct SourceState {
 
 // Kinds of held item. `flood`: one poll brought more new matches than the
 // source's flood_limit; kept from alerting until `lexwatch release`.
-// `recorded`: archived by a new source's first poll, never alerted.
+// `recorded`: archived by a new source's first poll; never alerted when
+// that source brings it again, but an established source bringing the act
+// alerts it as usual. An act may be held by several sources.
 inline constexpr char kHeldFlood[] = "flood";
 inline constexpr char kHeldRecorded[] = "recorded";
 
@@ -177,8 +179,9 @@ struct DigestQueue {
 // nothing of that kind waits.
 struct OutboxWake {
   std::optional<long long> next_attempt;  // Earliest queued or deferred row.
-  // When the oldest undelivered (queued, deferred, held) row was queued,
-  // and the oldest such row not yet warned about.
+  // When the oldest row that can expire (queued, deferred) began to wait,
+  // and the oldest undelivered (also held) row not yet warned about; see
+  // Store::ExpiringSince.
   std::optional<long long> oldest_undelivered;
   std::optional<long long> oldest_unwarned;
   std::optional<long long> next_notice;  // Earliest pending admin notice.
@@ -284,12 +287,18 @@ class Store {
   // `limit`; without their text, as DueMessages.
   Result<std::vector<OutboxMessage>> ListMessages(
       const std::vector<std::string>& states, int limit);
-  // Undelivered rows (queued, deferred, held) created at or before
-  // `created_before`, oldest first; only rows never warned about when
-  // `unwarned_only`. Without their text, as DueMessages: after an outage
-  // there may be thousands.
-  Result<std::vector<OutboxMessage>> UndeliveredSince(TimePoint created_before,
-                                                      bool unwarned_only);
+  // A row waits from when it was queued, or from when an administrator or
+  // a successful login probe last put it back in the queue (RetryMessage,
+  // RetryAll, ReleaseHeld). Both lists are oldest first and without the
+  // text, as DueMessages: after an outage there may be thousands.
+  //
+  // Queued and deferred rows waiting since `waited_since` or earlier: the
+  // queue lifetime is over. Held rows never expire: a refused login is the
+  // configuration's fault, and the mail goes once it is fixed.
+  Result<std::vector<OutboxMessage>> ExpiringSince(TimePoint waited_since);
+  // Queued, deferred and held rows waiting since `waited_since` or earlier
+  // that the admin was not warned about since they last entered the queue.
+  Result<std::vector<OutboxMessage>> UnwarnedSince(TimePoint waited_since);
   Status MarkWarned(const std::vector<std::int64_t>& ids, TimePoint now);
   // The oldest held row, if any, without its text (the dispatcher's probe
   // reads that when it sends it).
@@ -331,16 +340,21 @@ class Store {
   // --- Held items (source health) -------------------------------------
   // In one IMMEDIATE transaction: records the item in the archive as
   // SaveItem does, without alerts, and marks it held for item.source with
-  // `kind` (kHeldFlood or kHeldRecorded) unless it is held already.
+  // `kind` (kHeldFlood or kHeldRecorded) unless item.source holds it
+  // already (with either kind).
   Status HoldItem(const Item& item, std::string_view kind, TimePoint now);
-  // Those of `keys` that are held, of any kind and source.
-  Result<std::set<std::string>> HeldKeys(const std::vector<std::string>& keys);
+  // Those of `keys` held as `kind` by `source`, or by any source when
+  // `source` is empty.
+  Result<std::set<std::string>> HeldKeys(std::string_view kind,
+                                         std::string_view source,
+                                         const std::vector<std::string>& keys);
   // Those of `keys` that `source` has carried before.
   Result<std::set<std::string>> KeysSeenBy(
       const std::string& source, const std::vector<std::string>& keys);
   // The archived items held by `source` as kHeldFlood, oldest first.
   Result<std::vector<ArchivedItem>> FloodHeldItems(const std::string& source);
-  // Ends the hold of one item. True when it was held.
+  // Ends the flood hold of one item (every source's); `recorded` holds
+  // stay. True when it was flood-held.
   Result<bool> Unhold(const std::string& item_key);
   // kHeldFlood counts by source (sources with none are absent).
   Result<std::map<std::string, long long>> FloodHeldCounts();

@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <functional>
+
 #include "store/item_codec.h"
 #include "store/sqlite_util.h"
 #include "store/store.h"
@@ -13,14 +15,16 @@ namespace {
 using internal::InWriteTransaction;
 using internal::Statement;
 
-// The keys among `keys` for which `stmt` (bound with the key at ?1 on
-// every step) yields a row.
-Result<std::set<std::string>> Filter(Statement& stmt,
-                                     const std::vector<std::string>& keys) {
+// The keys among `keys` for which `stmt` yields a row, bound with the key
+// at ?1 and by `bind_rest` on every step (Reset clears the bindings).
+Result<std::set<std::string>> Filter(
+    Statement& stmt, const std::vector<std::string>& keys,
+    const std::function<void(Statement&)>& bind_rest) {
   std::set<std::string> found;
   for (const std::string& key : keys) {
     stmt.Reset();
     stmt.Bind(1, key);
+    bind_rest(stmt);
     Result<bool> row = stmt.Step();
     if (!row.ok()) return row.status();
     if (*row) found.insert(key);
@@ -42,9 +46,14 @@ ORDER BY h.held_at, i.first_seen, i.key
 }  // namespace
 
 Result<std::set<std::string>> Store::HeldKeys(
+    std::string_view kind, std::string_view source,
     const std::vector<std::string>& keys) {
-  Statement stmt(*cache_, "SELECT 1 FROM held_items WHERE item_key = ?1");
-  return Filter(stmt, keys);
+  // Source names are never empty (config validation), so '' means any.
+  Statement stmt(*cache_,
+                 "SELECT 1 FROM held_items WHERE item_key = ?1 AND kind = ?2 "
+                 "AND (?3 = '' OR source = ?3) LIMIT 1");
+  return Filter(stmt, keys,
+                [&](Statement& s) { s.Bind(2, kind).Bind(3, source); });
 }
 
 Result<std::set<std::string>> Store::KeysSeenBy(
@@ -52,15 +61,7 @@ Result<std::set<std::string>> Store::KeysSeenBy(
   Statement stmt(*cache_,
                  "SELECT 1 FROM item_sightings WHERE item_key = ?1 AND "
                  "source = ?2 LIMIT 1");
-  std::set<std::string> found;
-  for (const std::string& key : keys) {
-    stmt.Reset();
-    stmt.Bind(1, key).Bind(2, source);
-    Result<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (*row) found.insert(key);
-  }
-  return found;
+  return Filter(stmt, keys, [&](Statement& s) { s.Bind(2, source); });
 }
 
 Result<std::vector<ArchivedItem>> Store::FloodHeldItems(
@@ -83,7 +84,9 @@ Result<std::vector<ArchivedItem>> Store::FloodHeldItems(
 
 Result<bool> Store::Unhold(const std::string& item_key) {
   return InWriteTransaction(db_, path_, [&]() -> Result<bool> {
-    Statement stmt(*cache_, "DELETE FROM held_items WHERE item_key = ?1");
+    Statement stmt(*cache_,
+                   "DELETE FROM held_items WHERE item_key = ?1 AND kind = "
+                   "'flood'");
     stmt.Bind(1, item_key);
     if (Status s = stmt.Run(); !s.ok()) return s;
     return sqlite3_changes(db_) > 0;

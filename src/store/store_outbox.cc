@@ -211,18 +211,27 @@ Result<std::vector<OutboxMessage>> Store::ListMessages(
   return ReadMessages(stmt);
 }
 
-Result<std::vector<OutboxMessage>> Store::UndeliveredSince(
-    TimePoint created_before, bool unwarned_only) {
-  Statement stmt(*cache_,
-                 SelectMessages(false) +
-                     " FROM outbox WHERE state IN (?1, ?2, ?3) AND created <= "
-                     "?4 AND (?5 = 0 OR warned_at IS NULL) ORDER BY created, "
-                     "id");
+Result<std::vector<OutboxMessage>> Store::ExpiringSince(
+    TimePoint waited_since) {
+  Statement stmt(*cache_, SelectMessages(false) +
+                              " FROM outbox WHERE state IN (?1, ?2) AND "
+                              "COALESCE(requeued_at, created) <= ?3 "
+                              "ORDER BY COALESCE(requeued_at, created), id");
+  stmt.Bind(1, kQueued).Bind(2, kDeferred).Bind(3, ToUnixSeconds(waited_since));
+  return ReadMessages(stmt);
+}
+
+Result<std::vector<OutboxMessage>> Store::UnwarnedSince(
+    TimePoint waited_since) {
+  Statement stmt(*cache_, SelectMessages(false) +
+                              " FROM outbox WHERE state IN (?1, ?2, ?3) AND "
+                              "COALESCE(requeued_at, created) <= ?4 AND "
+                              "warned_at IS NULL "
+                              "ORDER BY COALESCE(requeued_at, created), id");
   stmt.Bind(1, kQueued)
       .Bind(2, kDeferred)
       .Bind(3, kHeld)
-      .Bind(4, ToUnixSeconds(created_before))
-      .Bind(5, static_cast<long long>(unwarned_only ? 1 : 0));
+      .Bind(4, ToUnixSeconds(waited_since));
   return ReadMessages(stmt);
 }
 
@@ -252,6 +261,12 @@ Result<std::optional<OutboxMessage>> Store::OldestHeld() {
 
 Result<int> Store::ReleaseHeld(TimePoint now) { return RetryAll(kHeld, now); }
 
+// Back in the queue, due at once (?3), waiting anew: the queue lifetime and
+// the age warning count from now.
+constexpr char kRequeue[] =
+    "UPDATE outbox SET state = ?2, next_attempt = ?3, requeued_at = ?3, "
+    "warned_at = NULL ";
+
 // An administrator may retry or cancel any message but one that is sent or
 // being sent.
 Status Store::CheckChangeable(std::int64_t id, const char* verb) {
@@ -271,19 +286,15 @@ Status Store::CheckChangeable(std::int64_t id, const char* verb) {
 Status Store::RetryMessage(std::int64_t id, TimePoint now) {
   return InWriteTransaction(db_, path_, [&]() -> Status {
     if (Status s = CheckChangeable(id, "retried"); !s.ok()) return s;
-    Statement stmt(*cache_,
-                   "UPDATE outbox SET state = ?2, next_attempt = ?3 "
-                   "WHERE id = ?1");
+    Statement stmt(*cache_, std::string(kRequeue) + "WHERE id = ?1");
     stmt.Bind(1, id).Bind(2, kQueued).Bind(3, ToUnixSeconds(now));
     return stmt.Run();
   });
 }
 
 Result<int> Store::RetryAll(std::string_view state, TimePoint now) {
-  Statement stmt(*cache_,
-                 "UPDATE outbox SET state = ?1, next_attempt = ?2 "
-                 "WHERE state = ?3");
-  stmt.Bind(1, kQueued).Bind(2, ToUnixSeconds(now)).Bind(3, state);
+  Statement stmt(*cache_, std::string(kRequeue) + "WHERE state = ?1");
+  stmt.Bind(1, state).Bind(2, kQueued).Bind(3, ToUnixSeconds(now));
   return InWriteTransaction(db_, path_, [&]() -> Result<int> {
     if (Status s = stmt.Run(); !s.ok()) return s;
     return sqlite3_changes(db_);

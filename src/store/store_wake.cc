@@ -9,9 +9,10 @@ namespace lexwatch::store {
 constexpr char kWakeTimes[] = R"sql(
 SELECT
   (SELECT MIN(next_attempt) FROM outbox WHERE state IN (?1, ?2)),
-  (SELECT MIN(created) FROM outbox WHERE state IN (?1, ?2, ?3)),
-  (SELECT MIN(created) FROM outbox WHERE state IN (?1, ?2, ?3)
-     AND warned_at IS NULL),
+  (SELECT MIN(COALESCE(requeued_at, created)) FROM outbox
+     WHERE state IN (?1, ?2)),
+  (SELECT MIN(COALESCE(requeued_at, created)) FROM outbox
+     WHERE state IN (?1, ?2, ?3) AND warned_at IS NULL),
   (SELECT MIN(next_attempt) FROM admin_notices WHERE state = ?4),
   EXISTS (SELECT 1 FROM outbox WHERE state = ?3)
 )sql";

@@ -380,6 +380,75 @@ TEST_F(DaemonSourcesTest, FirstRunRecordsWithoutAlerting) {
   EXPECT_EQ(Outbox()[0].item_key, "celex:" + Celex(40));
 }
 
+TEST_F(DaemonSourcesTest,
+       EstablishedSourceAlertsAnActAnotherFirstPollRecorded) {
+  // oj runs established; `new` is added and its first poll records act 10
+  // before oj lists it. When oj does, vav is alerted; `new` stays quiet
+  // about its own backlog.
+  server_.Serve("/oj.rss", Reply().WithBody(Rss({1})));
+  server_.Serve("/new.rss", Reply().WithBody(Rss({10})));
+  const std::string oj = Source("oj", "/oj.rss");
+  const std::string added = Source("new", "/new.rss");
+  EXPECT_EQ(RunOnce(WriteConfig(oj)), 0);
+  EXPECT_EQ(RunOnce(WriteConfig(oj + added)), 0);
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_TRUE(Contains(Logs(),
+                       "source=new first poll: recorded 1 new items without "
+                       "alerting (first_run = \"record\")"));
+
+  server_.Serve("/oj.rss", Reply().WithBody(Rss({1, 10})));
+  EXPECT_EQ(RunOnce(WriteConfig(oj + added)), 0);
+  ASSERT_EQ(Outbox().size(), 1u);
+  EXPECT_EQ(Outbox()[0].item_key, "celex:" + Celex(10));
+  EXPECT_EQ(Outbox()[0].agency_id, "vav");
+  EXPECT_TRUE(Contains(Logs(), "source=oj items=2 new=0 matched=1 queued=1"));
+  EXPECT_TRUE(Contains(Logs(), "source=new items=1 new=0 matched=0 queued=0"));
+  EXPECT_EQ(Mail("vav@example.org").size(), 1u);
+}
+
+TEST_F(DaemonSourcesTest,
+       SourcesFirstPollingTogetherStayQuietAboutTheirBacklog) {
+  // A fresh installation: both sources record act 10 on their first polls
+  // and keep quiet about it afterwards, whichever polled first.
+  server_.Serve("/a.rss", Reply().WithBody(Rss({10})));
+  server_.Serve("/b.rss", Reply().WithBody(Rss({10})));
+  const std::string both = Source("a", "/a.rss") + Source("b", "/b.rss");
+  EXPECT_EQ(RunOnce(WriteConfig(both)), 0);
+  EXPECT_EQ(RunOnce(WriteConfig(both)), 0);
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_EQ(OpenStore()
+                ->HeldKeys(store::kHeldRecorded, "a", {"celex:" + Celex(10)})
+                .value()
+                .size(),
+            1u);
+  EXPECT_EQ(OpenStore()
+                ->HeldKeys(store::kHeldRecorded, "b", {"celex:" + Celex(10)})
+                .value()
+                .size(),
+            1u);
+}
+
+TEST_F(DaemonSourcesTest, FloodHeldActStaysQuietForOtherSourcesUntilReleased) {
+  server_.Serve("/oj.rss", Reply().WithBody(Rss({10, 20})));
+  server_.Serve("/eea.rss", Reply().WithBody(Rss({1})));
+  const std::string oj =
+      Source("oj", "/oj.rss", "first_run = \"alert\"\nflood_limit = 1\n");
+  const std::string eea = Source("eea", "/eea.rss", "first_run = \"alert\"");
+  EXPECT_EQ(RunOnce(WriteConfig(oj + eea)), 0);
+  EXPECT_EQ(OpenStore()->FloodHeldCounts().value(),
+            (std::map<std::string, long long>{{"oj", 2}}));
+  server_.Serve("/eea.rss", Reply().WithBody(Rss({1, 10})));
+  EXPECT_EQ(RunOnce(WriteConfig(oj + eea)), 0);
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_TRUE(Contains(Logs(), "source=eea items=2 new=0 matched=0 queued=0"));
+
+  std::ostringstream out, err;
+  EXPECT_EQ(cli::Release(ConfigPath().string(), "oj", out, err), 0);
+  EXPECT_EQ(err.str(), "");
+  EXPECT_EQ(Outbox().size(), 2u);
+  EXPECT_TRUE(OpenStore()->FloodHeldCounts().value().empty());
+}
+
 TEST_F(DaemonSourcesTest, FloodIsHeldToldOnceAndReleasedThroughIngest) {
   server_.Serve("/oj.rss", Reply().WithBody(Rss(Range(1, 10))));
   const std::string oj =

@@ -594,6 +594,44 @@ class E2E(HostileFeedCases, unittest.TestCase):
             sock.close()
         self.assertLess(got.index("RELOADING=1"), len(got) - 1)
 
+    def test_ActRecordedByANewSourceIsAlertedWhenAnEstablishedFeedListsIt(self):
+        # An established OJ feed; a source added later records its backlog
+        # on its first poll, including an act the OJ feed lists only later.
+        # When it does, the agency is mailed; the new source stays quiet.
+        server = self.smtp().start()
+        nginx = self.start_nginx()
+        act = ("32026L0777", "Directive (EU) 2026/777 on drinking water")
+        self.serve("oj.rss", eurlex_rss([ANTI_DUMPING], guid_prefix="aaaa"))
+        self.serve("new.rss", eurlex_rss([act], guid_prefix="bbbb"))
+        oj = ("eurlex-oj-l", nginx.url("oj.rss"))
+        self.write_config([oj], server.port)
+        self.run_once()
+        self.write_config([oj, ("new", nginx.url("new.rss"))], server.port)
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read()
+        self.write(self.config, text.replace(
+            'name = "new"\n', 'name = "new"\nfirst_run = "record"\n'))
+        p = self.run_once()
+        self.assertIn("source=new first poll: recorded 1 new items without "
+                      'alerting (first_run = "record")', p.stderr)
+        self.assertEqual(server.messages(), [])
+
+        self.serve("oj.rss", eurlex_rss([ANTI_DUMPING, act],
+                                        guid_prefix="aaaa"))
+        # Changed too, so it answers 200 and its items are looked at.
+        self.serve("new.rss", eurlex_rss([act, ANTI_DUMPING],
+                                         guid_prefix="bbbb"))
+        p = self.run_once()
+        self.assertIn("source=eurlex-oj-l items=2 new=0 matched=1 queued=1",
+                      p.stderr)
+        self.assertIn("source=new items=2 new=0 matched=0 queued=0", p.stderr)
+        mails = server.messages()
+        self.assertEqual([str(m["X-RcptTo"]) for m in mails],
+                         ["vav@example.org"])
+        self.assertIn("32026L0777", peers.text_body(mails[0]))
+        self.run_once()
+        self.assertEqual(len(server.messages()), 1)
+
     def test_CellarMetadataRematchesWithoutAlertingTwice(self):
         # The act first arrives through the OJ feed and reaches the agency
         # whose rule looks at the title. CELLAR later brings its EuroVoc

@@ -7,6 +7,7 @@
 namespace lexwatch::feed {
 namespace {
 
+using std::chrono::days;
 using std::chrono::hours;
 
 // 2024-07-15T13:45:00Z
@@ -138,20 +139,43 @@ TEST(PercentEncoding, MalformedEscapesDoNotDecode) {
   EXPECT_EQ(PercentDecode("%c3%a9+"), "\xC3\xA9+");
 }
 
-TEST(CellarWatermark, OverlapBeforeLastSuccess) {
-  EXPECT_EQ(CellarWatermark(kJul15, kJul15 + hours(5)), kJul15 - hours(72));
-  EXPECT_EQ(CellarWatermark(kJul15, kJul15 + hours(5), hours(24)),
-            kJul15 - hours(24));
+// Midnight UTC of 2024-07-DD (2024-07-15 is a Monday).
+TimePoint July(int day) {
+  return std::chrono::sys_days(std::chrono::year(2024) / 7 / day);
 }
 
-TEST(CellarWatermark, FirstPollLooksBackThirtyDays) {
-  EXPECT_EQ(CellarWatermark(std::nullopt, kJul15), kJul15 - hours(720));
-  EXPECT_EQ(CellarWatermark(std::nullopt, kJul15, hours(72), hours(48)),
-            kJul15 - hours(48));
+TEST(CellarQueryStart, TuesdayGoesBackToThePreviousThursday) {
+  // An act of Thursday the 11th whose metadata arrives on Tuesday the 16th.
+  EXPECT_EQ(CellarQueryStart(July(16) + hours(12), July(16) + hours(13)),
+            July(11));
 }
 
-TEST(CellarWatermark, LastSuccessInTheFutureCountsAsNow) {
-  EXPECT_EQ(CellarWatermark(kJul15 + hours(100), kJul15), kJul15 - hours(72));
+TEST(CellarQueryStart, MondayGoesBackToThePreviousWednesday) {
+  EXPECT_EQ(CellarQueryStart(kJul15, kJul15 + hours(5)), July(10));
+}
+
+TEST(CellarQueryStart, WeekendGoesBackToWednesday) {
+  EXPECT_EQ(CellarQueryStart(July(13) + hours(23), July(14)), July(10));
+  EXPECT_EQ(CellarQueryStart(July(14) + hours(1), July(14) + hours(2)),
+            July(10));
+}
+
+TEST(CellarQueryStart, MidweekGoesBackThreeCalendarDays) {
+  EXPECT_EQ(CellarQueryStart(July(18) + hours(9), July(18) + hours(10)),
+            July(15));
+  EXPECT_EQ(WorkingDaysBefore(July(19), 1), July(18));
+  EXPECT_EQ(WorkingDaysBefore(July(15), 1), July(12));
+  EXPECT_EQ(WorkingDaysBefore(July(15) + hours(7), 0), July(15));
+  EXPECT_EQ(WorkingDaysBefore(July(16), 10), July(2));
+}
+
+TEST(CellarQueryStart, FirstPollLooksBackThirtyDays) {
+  EXPECT_EQ(CellarQueryStart(std::nullopt, kJul15), July(15) - days(30));
+  EXPECT_EQ(CellarQueryStart(std::nullopt, kJul15, 3, days(2)), July(13));
+}
+
+TEST(CellarQueryStart, LastSuccessInTheFutureCountsAsNow) {
+  EXPECT_EQ(CellarQueryStart(kJul15 + hours(100), kJul15), July(10));
 }
 
 }  // namespace

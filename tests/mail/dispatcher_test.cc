@@ -289,6 +289,42 @@ TEST_F(DispatcherTest, HeldRowsAreReleasedByTheFirstSendAfterAFailedProbe) {
   EXPECT_EQ(Row(held).state, store::kSent);
 }
 
+// A refused login is the configuration's fault: held mail outlives the
+// queue lifetime, and what the first working login releases beyond the
+// run's limit waits anew instead of expiring before it is tried.
+TEST_F(DispatcherTest, HeldMailNeverExpiresAndReleasedMailWaitsAnew) {
+  std::vector<std::int64_t> ids = {Queue("32026R0001"), Queue("32026R0002"),
+                                   Queue("32026R0003"), Queue("32026R0004")};
+  for (std::int64_t id : ids) {
+    ASSERT_TRUE(
+        store_->MarkAttempted(id, store::kHeld, "535 denied", 535, clock_.Now())
+            .ok());
+  }
+  RetryPolicy policy;
+  policy.give_up_after = std::chrono::hours(24);
+  clock_.Advance(std::chrono::hours(24 * 6));
+  MaildirTransport transport(dir_.path() / "maildir");
+  Dispatcher dispatcher(*store_, transport, clock_, kFrom, policy);
+  Result<DispatchStats> first = dispatcher.RunDue(1);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->expired, 0);
+  EXPECT_EQ(first->sent, 2);      // The probe, which releases the other three,
+  EXPECT_EQ(first->released, 3);  // and one more within the limit.
+  clock_.Advance(minutes(1));
+  Result<DispatchStats> second = dispatcher.RunDue(1);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->expired, 0);
+  EXPECT_EQ(second->sent, 1);
+  clock_.Advance(std::chrono::hours(25));  // Past the lifetime since release.
+  DispatchStats third = Run(dispatcher);
+  EXPECT_EQ(third.expired, 1);
+  EXPECT_EQ(third.sent, 0);
+  std::vector<std::string> states;
+  for (std::int64_t id : ids) states.push_back(Row(id).state);
+  EXPECT_EQ(states, (std::vector<std::string>{store::kSent, store::kSent,
+                                              store::kSent, store::kExpired}));
+}
+
 // Accepts every message, noting what another connection (a restarted
 // process) sees of each row while the message is in the transport.
 class StateRecordingTransport final : public MailTransport {

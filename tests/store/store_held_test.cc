@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 
+#include "store/schema.h"
 #include "store/store.h"
 
 namespace lexwatch::store {
@@ -45,7 +47,8 @@ TEST_F(StoreHeldTest, HoldArchivesTheItemWithoutAlerts) {
   ASSERT_TRUE(store_->HoldItem(Act("oj", "32024L0001"), kHeldFlood, kT0).ok());
   EXPECT_TRUE(*store_->HasItem("celex:32024L0001"));
   EXPECT_TRUE(store_->ListMessages({}, 10)->empty());
-  EXPECT_EQ(*store_->HeldKeys({"celex:32024L0001", "celex:32024L0002"}),
+  EXPECT_EQ(*store_->HeldKeys(kHeldFlood, "oj",
+                              {"celex:32024L0001", "celex:32024L0002"}),
             std::set<std::string>{"celex:32024L0001"});
   EXPECT_EQ(*store_->KeysSeenBy("oj", {"celex:32024L0001"}),
             std::set<std::string>{"celex:32024L0001"});
@@ -89,7 +92,71 @@ TEST_F(StoreHeldTest, AHoldIsKeptByALaterHoldAndEndedByUnhold) {
   EXPECT_TRUE(*store_->Unhold("celex:32024L0001"));
   EXPECT_FALSE(*store_->Unhold("celex:32024L0001"));
   EXPECT_TRUE(store_->FloodHeldCounts()->empty());
-  EXPECT_TRUE(store_->HeldKeys({"celex:32024L0001"})->empty());
+  EXPECT_TRUE(store_->HeldKeys(kHeldFlood, "", {"celex:32024L0001"})->empty());
+  EXPECT_TRUE(
+      store_->HeldKeys(kHeldRecorded, "", {"celex:32024L0001"})->empty());
+}
+
+TEST_F(StoreHeldTest, HeldKeysFilterByKindAndSource) {
+  ASSERT_TRUE(
+      store_->HoldItem(Act("new", "32026L0777"), kHeldRecorded, kT0).ok());
+  ASSERT_TRUE(store_->HoldItem(Act("eea", "32026L0778"), kHeldFlood, kT0).ok());
+  const std::vector<std::string> keys = {"celex:32026L0777",
+                                         "celex:32026L0778"};
+  EXPECT_EQ(*store_->HeldKeys(kHeldRecorded, "new", keys),
+            std::set<std::string>{"celex:32026L0777"});
+  EXPECT_TRUE(store_->HeldKeys(kHeldRecorded, "oj", keys)->empty());
+  EXPECT_EQ(*store_->HeldKeys(kHeldRecorded, "", keys),
+            std::set<std::string>{"celex:32026L0777"});
+  EXPECT_EQ(*store_->HeldKeys(kHeldFlood, "", keys),
+            std::set<std::string>{"celex:32026L0778"});
+  EXPECT_TRUE(store_->HeldKeys(kHeldFlood, "new", keys)->empty());
+}
+
+TEST_F(StoreHeldTest, TwoSourcesHoldOneActAndReleaseEndsOnlyTheFloodHold) {
+  ASSERT_TRUE(
+      store_->HoldItem(Act("new", "32026L0777"), kHeldRecorded, kT0).ok());
+  ASSERT_TRUE(store_->HoldItem(Act("oj", "32026L0777"), kHeldFlood, kT0).ok());
+  const std::vector<std::string> keys = {"celex:32026L0777"};
+  EXPECT_EQ(*store_->FloodHeldCounts(),
+            (std::map<std::string, long long>{{"oj", 1}}));
+  EXPECT_EQ(store_->FloodHeldItems("oj")->size(), 1u);
+  EXPECT_TRUE(*store_->Unhold("celex:32026L0777"));
+  EXPECT_TRUE(store_->HeldKeys(kHeldFlood, "", keys)->empty());
+  EXPECT_EQ(*store_->HeldKeys(kHeldRecorded, "new", keys),
+            std::set<std::string>{"celex:32026L0777"});
+}
+
+// Holds written before holds were keyed per source survive the migration,
+// and the act may then be held by a second source too.
+TEST_F(StoreHeldTest, HoldsOfTheOneRowPerActSchemaAreMigrated) {
+  store_.reset();
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+  const fs::path path = dir_ / "lexwatch.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_TRUE(
+      internal::Migrate(db, path.string(), internal::Migrations().first(5))
+          .ok());
+  const char* rows =
+      "INSERT INTO items (key, title, first_source, first_seen, last_seen) "
+      "VALUES ('celex:32026L0777', 'Act', 'new', 5, 5);"
+      "INSERT INTO held_items (item_key, source, kind, held_at) VALUES "
+      "('celex:32026L0777', 'new', 'recorded', 5);";
+  ASSERT_EQ(sqlite3_exec(db, rows, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  Result<std::unique_ptr<Store>> store = Store::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  store_ = std::move(*store);
+  const std::vector<std::string> keys = {"celex:32026L0777"};
+  EXPECT_EQ(*store_->HeldKeys(kHeldRecorded, "new", keys),
+            std::set<std::string>{"celex:32026L0777"});
+  ASSERT_TRUE(store_->HoldItem(Act("oj", "32026L0777"), kHeldFlood, kT0).ok());
+  EXPECT_EQ(*store_->FloodHeldCounts(),
+            (std::map<std::string, long long>{{"oj", 1}}));
 }
 
 TEST_F(StoreHeldTest, SourceHealthTimesRoundTrip) {

@@ -147,20 +147,61 @@ TEST_F(StoreOutboxTest, CancelMarksCancelledWithReasonAndRefusesSent) {
   EXPECT_EQ(s.message(), "outbox message 2: it is sending, not cancelled");
 }
 
-TEST_F(StoreOutboxTest, UndeliveredSinceSkipsWarnedRowsWhenAsked) {
+TEST_F(StoreOutboxTest, UnwarnedSinceSkipsWarnedRows) {
   Queue("32024L0001", {"a@x.no"}, 100);
   Queue("32024L0002", {"b@x.no"}, 200);
   Queue("32024L0003", {"c@x.no"}, 300);
   ASSERT_TRUE(store_->MarkSent(3, "250", At(300)).ok());
-  Result<std::vector<OutboxMessage>> old =
-      store_->UndeliveredSince(At(250), true);
+  Result<std::vector<OutboxMessage>> old = store_->UnwarnedSince(At(250));
   ASSERT_TRUE(old.ok());
   ASSERT_EQ(old->size(), 2u);
   EXPECT_EQ(old->at(0).id, 1);
   ASSERT_TRUE(store_->MarkWarned({1}, At(400)).ok());
   EXPECT_EQ(Row(1).warned_at, 400);
-  EXPECT_EQ(store_->UndeliveredSince(At(250), true)->size(), 1u);
-  EXPECT_EQ(store_->UndeliveredSince(At(250), false)->size(), 2u);
+  EXPECT_EQ(store_->UnwarnedSince(At(250))->size(), 1u);
+  EXPECT_EQ(store_->ExpiringSince(At(250))->size(), 2u);
+}
+
+std::vector<std::int64_t> Ids(const Result<std::vector<OutboxMessage>>& rows) {
+  std::vector<std::int64_t> ids;
+  if (rows.ok()) {
+    for (const OutboxMessage& m : *rows) ids.push_back(m.id);
+  }
+  return ids;
+}
+
+TEST_F(StoreOutboxTest, HeldRowsNeverExpireButAreWarnedAbout) {
+  Queue("32024L0001", {"a@x.no", "b@x.no"}, 100);
+  ASSERT_TRUE(store_->MarkAttempted(1, kHeld, "535 no", 535, At(150)).ok());
+  EXPECT_EQ(Ids(store_->ExpiringSince(At(1000))),
+            (std::vector<std::int64_t>{2}));
+  EXPECT_EQ(Ids(store_->UnwarnedSince(At(1000))),
+            (std::vector<std::int64_t>{1, 2}));
+  Result<OutboxWake> wake = store_->OutboxWakeTimes();
+  ASSERT_TRUE(wake.ok());
+  EXPECT_EQ(wake->oldest_undelivered, 100);
+  EXPECT_EQ(wake->oldest_unwarned, 100);
+}
+
+TEST_F(StoreOutboxTest, ARequeuedRowWaitsAnewForExpiryAndWarning) {
+  Queue("32024L0001", {"a@x.no", "b@x.no", "c@x.no"}, 100);
+  ASSERT_TRUE(store_->MarkAttempted(1, kExpired, "gone", 451, At(200)).ok());
+  ASSERT_TRUE(store_->MarkAttempted(2, kHeld, "535 no", 535, At(200)).ok());
+  ASSERT_TRUE(store_->MarkWarned({1, 2, 3}, At(150)).ok());
+  ASSERT_TRUE(store_->RetryMessage(1, At(500)).ok());
+  ASSERT_TRUE(store_->ReleaseHeld(At(600)).ok());
+  EXPECT_EQ(Row(1).warned_at, std::nullopt);
+  EXPECT_EQ(Row(1).created, 100);  // Still shows when it was first queued.
+  EXPECT_EQ(Ids(store_->ExpiringSince(At(499))),
+            (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(Ids(store_->ExpiringSince(At(600))),
+            (std::vector<std::int64_t>{3, 1, 2}));
+  EXPECT_EQ(Ids(store_->UnwarnedSince(At(1000))),
+            (std::vector<std::int64_t>{1, 2}));
+  Result<OutboxWake> wake = store_->OutboxWakeTimes();
+  ASSERT_TRUE(wake.ok());
+  EXPECT_EQ(wake->oldest_undelivered, 100);
+  EXPECT_EQ(wake->oldest_unwarned, 500);
 }
 
 TEST_F(StoreOutboxTest, ListMessagesFiltersByStateNewestFirst) {
