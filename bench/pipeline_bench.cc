@@ -149,7 +149,7 @@ mail::AlertInput SampleAlert() {
   const Setup& setup = DefaultSetup();
   Result<std::vector<Item>> items =
       feed::ParseFeed(Shape().head + Shape().items[0] + Shape().tail,
-                      "eurlex-oj-l", feed::ParseOptions{kUrl});
+                      "eurlex-oj-l", feed::ParseOptions{.url = kUrl});
   if (!items.ok() || items->empty()) Die("fixture item does not parse");
   std::vector<rules::MatchReason> reasons = setup.matcher->Match(items->at(0));
   if (reasons.empty() || reasons[0].agencies.empty()) {
@@ -226,7 +226,7 @@ void BM_Cycle(benchmark::State& state) {
     state.ResumeTiming();
 
     Result<std::vector<Item>> items =
-        feed::ParseFeed(bytes, "eurlex-oj-l", feed::ParseOptions{kUrl});
+        feed::ParseFeed(bytes, "eurlex-oj-l", feed::ParseOptions{.url = kUrl});
     if (!items.ok()) Die(items.status().message());
     Result<daemon::IngestStats> stats = ingestor.Ingest(*items, *setup.matcher);
     if (!stats.ok()) Die(stats.status().message());

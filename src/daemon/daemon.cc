@@ -444,9 +444,6 @@ Status Daemon::HandleResponse(SourceRun& run,
   Result<std::vector<Item>> items = ParseBody(run, response);
   if (!items.ok()) return items.status();
   if (run.more_pages) return Status::Ok();  // Ingested with the last page.
-  if (run.config->rewrite_eea_links) {
-    for (Item& item : *items) item.link = RewriteEeaLink(item.link);
-  }
   Result<IngestStats> stats = IngestPoll(run, *items, state);
   if (!stats.ok()) return stats.status();
   // Validators are stored only after the items: a crash in between means
@@ -464,8 +461,11 @@ Result<std::vector<Item>> Daemon::ParseBody(
     SourceRun& run, const fetch::HttpResponse& response) {
   const std::string& name = run.config->name;
   if (run.config->format != "sparql") {
-    return feed::ParseFeed(response.body, name,
-                           feed::ParseOptions{run.config->url});
+    return feed::ParseFeed(
+        response.body, name,
+        feed::ParseOptions{run.config->url, run.config->rewrite_eea_links
+                                                ? kEeaOrigin
+                                                : std::string_view()});
   }
   int rows = 0;
   Result<std::vector<Item>> page =

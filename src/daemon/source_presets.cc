@@ -17,7 +17,6 @@ constexpr std::string_view kEurlexFeedBase =
     "https://eur-lex.europa.eu/EN/display-feed.rss?";
 constexpr std::string_view kEeaNewsUrl =
     "https://www.eea.europa.eu/en/newsroom/news/rss.xml";
-constexpr std::string_view kEeaOrigin = "https://www.eea.europa.eu";
 
 struct EurlexFeed {
   std::string_view name;
@@ -49,37 +48,6 @@ std::optional<std::pair<std::size_t, std::size_t>> Authority(
   const std::size_t begin = scheme_end + 3;
   const std::size_t end = url.find_first_of("/?#", begin);
   return std::pair(begin, end == std::string_view::npos ? url.size() : end);
-}
-
-// Strict dotted-quad: four decimal numbers of 1-3 digits, each <= 255.
-std::optional<std::array<int, 4>> ParseIpv4(std::string_view host) {
-  std::array<int, 4> octets{};
-  for (int n = 0; n < 4; ++n) {
-    std::size_t digits = 0;
-    int value = 0;
-    while (digits < host.size() && digits < 4 && host[digits] >= '0' &&
-           host[digits] <= '9') {
-      value = value * 10 + (host[digits++] - '0');
-    }
-    if (digits == 0 || digits > 3 || value > 255) return std::nullopt;
-    octets[n] = value;
-    host.remove_prefix(digits);
-    if (n < 3) {
-      if (!host.starts_with('.')) return std::nullopt;
-      host.remove_prefix(1);
-    }
-  }
-  if (!host.empty()) return std::nullopt;
-  return octets;
-}
-
-// Loopback, RFC 1918 private and link-local IPv4 addresses.
-bool IsInternalIpv4(std::string_view host) {
-  const std::optional<std::array<int, 4>> ip = ParseIpv4(host);
-  if (!ip) return false;
-  const auto [a, b, c, d] = *ip;
-  return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31) ||
-         (a == 192 && b == 168) || (a == 169 && b == 254);
 }
 
 bool IsEeaHost(std::string_view host) {
@@ -188,17 +156,6 @@ Result<SourcePlan> ResolveSource(const PresetSpec& spec) {
   plan->silent_period = spec.silent_period.value_or(
       std::max<seconds>(plan->expected_period, hours(96)));
   return plan;
-}
-
-std::string RewriteEeaLink(std::string_view link) {
-  const std::string scheme = ToLower(link.substr(0, link.find("://")));
-  if (scheme != "http" && scheme != "https") return std::string(link);
-  if (!IsInternalIpv4(HostOfUrl(link))) return std::string(link);
-  std::string_view rest = link.substr(Authority(link)->second);
-  std::string out(kEeaOrigin);
-  if (!rest.starts_with('/')) out.push_back('/');
-  out.append(rest);
-  return out;
 }
 
 }  // namespace lexwatch::daemon

@@ -45,8 +45,9 @@ struct SourcePlan {
   // told: at least the expected period and at least four days (the Official
   // Journal appears on working days only, and a holiday weekend is long).
   std::chrono::seconds silent_period;
-  // Item links of the EEA feeds may name an internal host: pass them
-  // through RewriteEeaLink.
+  // Item links of the EEA feeds may name an internal host, or be relative
+  // to an internal channel link: they are resolved against kEeaOrigin
+  // (feed::ParseOptions::origin).
   bool rewrite_eea_links = false;
 };
 
@@ -67,13 +68,11 @@ Result<SourcePlan> ResolveSource(const PresetSpec& spec);
 // "" when there is none.
 std::string HostOfUrl(std::string_view url);
 
+// Where the EEA's public site is; its feeds' links are resolved against it.
+inline constexpr std::string_view kEeaOrigin = "https://www.eea.europa.eu";
+
 // The politeness default for `host`.
 std::chrono::seconds DefaultHostInterval(std::string_view host);
-
-// "http(s)://10.1.2.3:3000/path?q" -> "https://www.eea.europa.eu/path?q"
-// when the host is a loopback, private (RFC 1918) or link-local IPv4
-// address; any other link is returned unchanged.
-std::string RewriteEeaLink(std::string_view link);
 
 }  // namespace lexwatch::daemon
 

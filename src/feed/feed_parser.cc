@@ -79,7 +79,8 @@ Result<std::vector<Item>> ParseFeed(std::string_view bytes,
                                     const ParseOptions& options) {
   std::vector<Item> items;
   const Status read = ReadFeed(bytes, source, [&](const RawFeed& raw) {
-    const FeedContext context = MakeFeedContext(raw, options.url);
+    FeedContext context = MakeFeedContext(raw, options.url);
+    if (!options.origin.empty()) context.origin = std::string(options.origin);
     items.reserve(raw.items.size());
     for (const RawItem& raw_item : raw.items) {
       if (std::optional<Item> item = CleanItem(raw_item, context, source)) {

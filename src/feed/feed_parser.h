@@ -26,7 +26,13 @@ Result<std::vector<Item>> ParseFeed(std::string_view bytes,
 struct ParseOptions {
   // Where the feed was fetched from, or "". EUR-Lex feeds carry no language
   // element; their URL names it ("https://eur-lex.europa.eu/EN/...").
-  std::string_view url;
+  std::string_view url = {};
+  // The public origin ("https://host") of the site the feed is about, when
+  // known better than the channel's own link: "/path" links resolve
+  // against it and links to internal hosts (localhost, private addresses)
+  // move to it. The EEA feeds link to http://10.x.x.x:3000/... and give an
+  // internal channel link too. "" keeps the channel's link.
+  std::string_view origin = {};
 };
 
 // As above, with `options`.

@@ -207,41 +207,5 @@ TEST(DefaultHostInterval, EurlexTenSecondsOthersOne) {
   EXPECT_EQ(DefaultHostInterval("www.eea.europa.eu"), seconds(1));
 }
 
-TEST(RewriteEeaLink, InternalIpv4HostsBecomeThePublicSite) {
-  EXPECT_EQ(RewriteEeaLink("http://10.50.3.7:3000/en/newsroom/news/x"),
-            "https://www.eea.europa.eu/en/newsroom/news/x");
-  EXPECT_EQ(RewriteEeaLink("https://192.168.1.20/en/a?b=c#d"),
-            "https://www.eea.europa.eu/en/a?b=c#d");
-  EXPECT_EQ(RewriteEeaLink("HTTP://172.16.0.1:8080/p"),
-            "https://www.eea.europa.eu/p");
-  EXPECT_EQ(RewriteEeaLink("http://172.31.255.255/p"),
-            "https://www.eea.europa.eu/p");
-  EXPECT_EQ(RewriteEeaLink("http://127.0.0.1:3000"),
-            "https://www.eea.europa.eu/");
-  EXPECT_EQ(RewriteEeaLink("http://169.254.1.1?x=1"),
-            "https://www.eea.europa.eu/?x=1");
-  EXPECT_EQ(RewriteEeaLink("http://admin@10.0.0.1/p"),
-            "https://www.eea.europa.eu/p");
-}
-
-TEST(RewriteEeaLink, PublicAndMalformedHostsAreUnchanged) {
-  for (const char* link : {
-           "https://www.eea.europa.eu/en/a",
-           "http://172.32.0.1/p",
-           "http://172.15.0.1/p",
-           "http://11.0.0.1/p",
-           "http://10.0.0.256/p",
-           "http://10.0.0/p",
-           "http://10.0.0.1.5/p",
-           "http://0010.0.0.1/p",
-           "http://10.example.org/p",
-           "ftp://10.0.0.1/p",
-           "/en/relative",
-           "",
-       }) {
-    EXPECT_EQ(RewriteEeaLink(link), link);
-  }
-}
-
 }  // namespace
 }  // namespace lexwatch::daemon

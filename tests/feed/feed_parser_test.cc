@@ -279,10 +279,59 @@ TEST(Rss2, EurlexFeedTakesLanguageFromUrl) {
   EXPECT_EQ((*plain)[0].language, "");
   Result<std::vector<Item>> with_url = ParseFeed(
       xml, "s",
-      ParseOptions{"https://eur-lex.europa.eu/DE/display-feed.rss?rssId=222"});
+      ParseOptions{
+          .url = "https://eur-lex.europa.eu/DE/display-feed.rss?rssId=222"});
   ASSERT_TRUE(with_url.ok());
   EXPECT_EQ((*with_url)[0].language, "de");
   EXPECT_EQ((*with_url)[0].title, "Directive");
+}
+
+// The EEA feeds' links, as ParseOptions::origin resolves them: internal
+// hosts (a private address, localhost) and relative links move to the
+// public site; public and malformed hosts are left as they are.
+TEST(Rss2, OriginOptionMovesInternalAndRelativeLinksToThePublicSite) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"http://10.50.3.7:3000/en/newsroom/news/x",
+       "https://www.eea.europa.eu/en/newsroom/news/x"},
+      {"https://192.168.1.20/en/a?b=c#d",
+       "https://www.eea.europa.eu/en/a?b=c#d"},
+      {"HTTP://172.16.0.1:8080/p", "https://www.eea.europa.eu/p"},
+      {"http://172.31.255.255/p", "https://www.eea.europa.eu/p"},
+      {"http://127.0.0.1:3000/p", "https://www.eea.europa.eu/p"},
+      {"http://169.254.1.1/p?x=1", "https://www.eea.europa.eu/p?x=1"},
+      {"http://admin@10.0.0.1/p", "https://www.eea.europa.eu/p"},
+      {"http://localhost:3000/en/newsroom/news/c",
+       "https://www.eea.europa.eu/en/newsroom/news/c"},
+      {"/en/newsroom/news/b", "https://www.eea.europa.eu/en/newsroom/news/b"},
+      {"https://www.eea.europa.eu/en/a", "https://www.eea.europa.eu/en/a"},
+      {"http://172.32.0.1/p", "http://172.32.0.1/p"},
+      {"http://11.0.0.1/p", "http://11.0.0.1/p"},
+      {"http://10.0.0.256/p", "http://10.0.0.256/p"},
+      {"http://10.0.0/p", "http://10.0.0/p"},
+      {"http://10.example.org/p", "http://10.example.org/p"},
+  };
+  std::string xml =
+      "<rss><channel><title>EEA</title><link>http://10.110.3.4:3000/en"
+      "</link>";
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    xml += "<item><title>News " + std::to_string(i) + "</title><link>" +
+           cases[i].first + "</link><guid>g" + std::to_string(i) +
+           "</guid></item>";
+  }
+  xml += "</channel></rss>";
+  Result<std::vector<Item>> items = ParseFeed(
+      xml, "eea", ParseOptions{.origin = "https://www.eea.europa.eu"});
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  ASSERT_EQ(items->size(), cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_EQ((*items)[i].link, cases[i].second) << cases[i].first;
+  }
+  // Without the option the internal channel link gives no origin: the
+  // relative link is dropped and internal hosts stay.
+  Result<std::vector<Item>> plain = ParseFeed(xml, "eea");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ((*plain)[7].link, "http://localhost:3000/en/newsroom/news/c");
+  EXPECT_EQ((*plain)[8].link, "");
 }
 
 TEST(Rss2, CelexFromLinkWhenTitleHasNone) {
