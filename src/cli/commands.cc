@@ -223,6 +223,15 @@ int Check(const std::string& config_path, std::ostream& out,
     err << templates.status().message() << '\n';
     return kExitInvalid;
   }
+  // The daemon reads the password as it starts; an unreadable file would
+  // stop it there, after this check had passed.
+  if (config.mail.transport == "smtp") {
+    Result<std::string> password = daemon::ReadSmtpPassword(config.mail);
+    if (!password.ok()) {
+      err << password.status().message() << '\n';
+      return kExitInvalid;
+    }
+  }
   out << config_path << ": ok: " << config.sources.size() << " sources, "
       << config.agencies.size() << " agencies, " << rules.matcher->rule_count()
       << " rules from " << config.rules_dir.string() << ", mail templates "

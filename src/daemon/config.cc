@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
@@ -679,6 +680,34 @@ Result<std::shared_ptr<const mail::TemplateSet>> LoadMailTemplates(
     return std::shared_ptr<const mail::TemplateSet>();
   }
   return mail::TemplateSet::Load(mail.templates_dir);
+}
+
+Result<std::string> ReadSmtpPassword(const MailConfig& mail) {
+  std::filesystem::path file = mail.password_file;
+  if (file.empty()) {
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (dir == nullptr) return std::string();
+    file = std::filesystem::path(dir) / "smtp-password";
+    if (!std::filesystem::exists(file)) return std::string();
+  }
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    return Status::IoError(
+        file.string(),
+        std::string("cannot read password file") +
+            (error != 0 ? std::string(": ") + std::strerror(error)
+                        : std::string()));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string password = text.str();
+  while (!password.empty() &&
+         (password.back() == '\n' || password.back() == '\r')) {
+    password.pop_back();
+  }
+  return password;
 }
 
 }  // namespace lexwatch::daemon

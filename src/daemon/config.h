@@ -143,6 +143,13 @@ std::optional<std::chrono::seconds> ParseDuration(std::string_view text);
 Result<std::shared_ptr<const mail::TemplateSet>> LoadMailTemplates(
     const MailConfig& mail);
 
+// The SMTP password: [mail] password_file, else the systemd credential
+// $CREDENTIALS_DIRECTORY/smtp-password when there is one, else "" (no
+// login). A file that cannot be read is an error naming it and why
+// ("/etc/lexwatch/smtp-password: cannot read password file: Permission
+// denied"); `check` reads it too, so the unit's ExecStartPre catches it.
+Result<std::string> ReadSmtpPassword(const MailConfig& mail);
+
 }  // namespace lexwatch::daemon
 
 #endif  // LEXWATCH_DAEMON_CONFIG_H_

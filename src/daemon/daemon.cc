@@ -67,27 +67,6 @@ std::string FormatUtc(long long unix_seconds) {
   return buf;
 }
 
-// The SMTP password: the configured file, else the systemd credential.
-Result<std::string> ReadPassword(const MailConfig& mail) {
-  std::filesystem::path file = mail.password_file;
-  if (file.empty()) {
-    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
-    if (dir == nullptr) return std::string();
-    file = std::filesystem::path(dir) / "smtp-password";
-    if (!std::filesystem::exists(file)) return std::string();
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::IoError(file.string(), "cannot read password file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string password = text.str();
-  while (!password.empty() &&
-         (password.back() == '\n' || password.back() == '\r')) {
-    password.pop_back();
-  }
-  return password;
-}
-
 std::string UserAgent(const Config& config) {
   return std::string("lexwatch/") + kVersion + " (+mailto:" + config.contact +
          ")";
@@ -287,7 +266,7 @@ Result<std::unique_ptr<mail::MailTransport>> Daemon::MakeTransport() const {
     return std::unique_ptr<mail::MailTransport>(
         std::make_unique<mail::MaildirTransport>(mail.maildir));
   }
-  Result<std::string> password = ReadPassword(mail);
+  Result<std::string> password = ReadSmtpPassword(mail);
   if (!password.ok()) return password.status();
   mail::SmtpOptions options;
   options.url = mail.smtp_url;

@@ -115,6 +115,28 @@ TEST_F(CommandsTest, CheckNamesEveryTemplateError) {
   EXPECT_EQ(out.str(), "");
 }
 
+// The daemon reads the SMTP password as it starts: `check` (the unit's
+// ExecStartPre) must fail on a file it cannot read, and say why.
+TEST_F(CommandsTest, CheckNamesAnUnreadablePasswordFileAndWhy) {
+  std::ifstream in(Config());
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  const std::string maildir = "transport = \"maildir\"\nmaildir = \"out\"\n";
+  text.replace(text.find(maildir), maildir.size(),
+               "transport = \"smtp\"\nsmtp_url = \"smtp://127.0.0.1:2525\"\n"
+               "user = \"lexwatch\"\npassword_file = \"smtp-password\"\n");
+  Write("lexwatch.toml", text);
+  std::ostringstream out, err;
+  EXPECT_EQ(Check(Config(), out, err), kExitInvalid);
+  EXPECT_EQ(err.str(), (dir_ / "smtp-password").string() +
+                           ": cannot read password file: No such file or "
+                           "directory\n");
+  EXPECT_EQ(out.str(), "");
+  Write("smtp-password", "secret\n");
+  std::ostringstream out2, err2;
+  EXPECT_EQ(Check(Config(), out2, err2), kExitOk) << err2.str();
+}
+
 TEST_F(CommandsTest, CheckRejectsAnUnknownLanguage) {
   std::ifstream in(Config());
   std::string text((std::istreambuf_iterator<char>(in)),
