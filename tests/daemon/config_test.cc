@@ -176,6 +176,12 @@ TEST(NextPollTime, RetryAfterIsHonoured) {
       now + std::chrono::seconds(600));
 }
 
+TEST(NextPollTime, RetryAfterCountsAtMostSixHours) {
+  TimePoint now = FromUnixSeconds(1000000);
+  EXPECT_EQ(NextPollTime(now, std::chrono::hours(1), 1, std::chrono::hours(48)),
+            now + std::chrono::hours(6));
+}
+
 }  // namespace
 }  // namespace lexwatch::daemon
 
