@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "rules/list_term_checks.h"
 #include "rules/query_checks.h"
 #include "rules/query_parser.h"
 #include "rules/string_positions.h"
@@ -36,6 +37,24 @@ std::string SyntaxErrorMessage(std::string_view description) {
 }
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// Text pasted from a word processor carries “curly” quotes, which toml++
+// only reports as a value of unknown type.
+std::string TypographicQuoteHint(std::string_view text, int line) {
+  for (int i = 1; i < line; ++i) {
+    const std::size_t newline = text.find('\n');
+    if (newline == std::string_view::npos) return "";
+    text.remove_prefix(newline + 1);
+  }
+  text = text.substr(0, text.find('\n'));
+  for (std::string_view quote : {"“", "”", "‘", "’"}) {
+    if (text.find(quote) != std::string_view::npos) {
+      return " (typographic quotes “ ” ‘ ’ are not TOML quotes: use straight "
+             "\" or ')";
+    }
+  }
+  return "";
+}
 
 // Checks one [[rule]] table. Each field has a handler; problems become
 // diagnostics and do not stop the check, so a policy officer sees all of
@@ -127,8 +146,31 @@ class RuleChecker {
       }
     }
     if (lists_.written_terms == 0 && query_node_ == nullptr) {
-      Error(table.source(), name_ + " has no terms: give 'any' or 'all'");
+      ReportNoTerms(table);
     }
+  }
+
+  // Points at the empty list, where the terms were meant to go.
+  void ReportNoTerms(const toml::table& table) {
+    std::vector<const toml::key*> empty;
+    for (auto&& [key, node] : table) {
+      if (key.str() == "any" || key.str() == "all") empty.push_back(&key);
+    }
+    if (empty.empty()) {
+      Error(table.source(), name_ + " has no terms: give 'any' or 'all'");
+      return;
+    }
+    // toml++ iterates keys alphabetically; name them in the order written.
+    std::sort(
+        empty.begin(), empty.end(), [](const toml::key* a, const toml::key* b) {
+          return std::pair(a->source().begin.line, a->source().begin.column) <
+                 std::pair(b->source().begin.line, b->source().begin.column);
+        });
+    std::string lists = Quote(empty[0]->str());
+    if (empty.size() > 1) lists += " and " + Quote(empty[1]->str());
+    Error(empty[0]->source(), name_ + " has no terms: " + lists +
+                                  (empty.size() > 1 ? " are" : " is") +
+                                  " empty");
   }
 
   const std::string* String(const toml::node& node, std::string_view field) {
@@ -212,23 +254,39 @@ class RuleChecker {
     for (auto& [text, element] : Strings(node, field)) {
       Term term = MakeTerm(text);
       term.pos = Pos(*element);
-      // A quoted term ('"drinking water"*') may end in a star inside or
-      // after its quotes.
-      std::string_view bare = text;
-      while (!bare.empty() && (bare.back() == ' ' || bare.back() == '\t' ||
-                               bare.back() == '"' || bare.back() == '*')) {
-        bare.remove_suffix(1);
-      }
+      WarnQuerySyntax(text, *element, field);
       if (term.tokens.empty()) {
         Error(element->source(),
               "empty term in " + Quote(field) + " of " + name_);
-      } else if (bare.find('*') != std::string::npos) {
-        Error(element->source(), "term " + Quote(text) + " in " + name_ +
-                                     ": '*' may only end a term");
+      } else if (auto problem = TermStarProblem(text)) {
+        Error(element->source(),
+              "term " + Quote(text) + " in " + name_ + ": " + *problem);
       } else {
         terms->push_back(std::move(term));
       }
     }
+  }
+
+  // A list term is read as plain words, so "water OR sewage" looks for the
+  // word "or" and "title:sewage" for "title sewage": the rule silently never
+  // fires. Not an error, since such a phrase could be meant literally.
+  void WarnQuerySyntax(const std::string& text, const toml::node& element,
+                       std::string_view field) {
+    const std::optional<ListQuerySyntax> syntax = FindListQuerySyntax(text);
+    if (!syntax) return;
+    const toml::source_position begin = element.source().begin;
+    const LineColumn at = StringValuePositions(
+        text_, static_cast<int>(begin.line), static_cast<int>(begin.column),
+        text)[syntax->offset];
+    diagnostics_->push_back(
+        {path_, at.first, at.second,
+         "term " + Quote(text) + " in " + Quote(field) + " of " + name_ +
+             " uses the query " +
+             (syntax->scope ? "field scope " : "operator ") +
+             Quote(syntax->text) +
+             ": lists take plain words and phrases; operators and field "
+             "scopes belong in query = '...'",
+         true});
   }
 
   void ReadFields(const toml::node& node) {
@@ -386,9 +444,11 @@ std::vector<RuleSpec> ParseRuleFile(const RuleFile& file,
   try {
     root = toml::parse(file.text, file.path);
   } catch (const toml::parse_error& e) {
-    diagnostics->push_back({file.path, static_cast<int>(e.source().begin.line),
+    const int line = static_cast<int>(e.source().begin.line);
+    diagnostics->push_back({file.path, line,
                             static_cast<int>(e.source().begin.column),
-                            SyntaxErrorMessage(e.description())});
+                            SyntaxErrorMessage(e.description()) +
+                                TypographicQuoteHint(file.text, line)});
     return rules;
   }
   std::vector<Diagnostic> found;

@@ -72,8 +72,8 @@ TEST(RuleFile, EmptyQueryIsAnError) {
   LoadResult result = CompileOne(std::string(kHeader) +
                                  "any = []\nall = []\nnone = [\"fishing\"]\n");
   EXPECT_EQ(Messages(result),
-            Lines{"rules/test.toml:1:1: rule 'water-drinking' has no terms: "
-                  "give 'any' or 'all'"});
+            Lines{"rules/test.toml:5:1: rule 'water-drinking' has no terms: "
+                  "'any' and 'all' are empty"});
 }
 
 TEST(RuleFile, WrongTypesAreErrorsAtTheValue) {
@@ -198,6 +198,73 @@ TEST(RuleFile, UnknownTopLevelKeyIsAnError) {
   EXPECT_EQ(Messages(result),
             Lines{"rules/test.toml:1:1: unknown top-level key 'version' (rules "
                   "are [[rule]] tables)"});
+}
+
+TEST(RuleFile, StarNotDirectlyAfterTheLastWordSaysWhatToWrite) {
+  LoadResult result = CompileOne(std::string(kHeader) +
+                                 "any = [\"water *\", \"water-*\", "
+                                 "'\"drinking water\" *', \"avløp**\"]\n"
+                                 "none = [\"procure*\", '\"public "
+                                 "procure*\"']\n");
+  EXPECT_EQ(
+      Messages(result),
+      (Lines{"rules/test.toml:5:8: term 'water *' in rule 'water-drinking': "
+             "'*' must directly follow the last word: write 'water*'",
+             "rules/test.toml:5:19: term 'water-*' in rule 'water-drinking': "
+             "'*' must directly follow the last word: write 'water*'",
+             "rules/test.toml:5:30: term '\"drinking water\" *' in rule "
+             "'water-drinking': '*' must directly follow the last word: "
+             "write '\"drinking water*\"'",
+             "rules/test.toml:5:52: term 'avløp**' in rule 'water-drinking': "
+             "'*' must directly follow the last word: write 'avløp*'"}));
+}
+
+TEST(RuleFile, QuerySyntaxInAListTermIsAWarningAtTheOperator) {
+  LoadResult result = CompileOne(
+      std::string(kHeader) +
+      "any = [\"water NEAR/3 reuse\", \"title:sewage\", \"avløp OR "
+      "vann\", \"water or sewage\", \"Title: Water\"]\n"
+      "none = [\"(fishing AND farming)\", 'aquaculture \"eea:true\"']\n");
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(
+      Messages(result),
+      (Lines{"rules/test.toml:5:15: warning: term 'water NEAR/3 reuse' in "
+             "'any' of rule 'water-drinking' uses the query operator "
+             "'NEAR/3': lists take plain words and phrases; operators and "
+             "field scopes belong in query = '...'",
+             "rules/test.toml:5:31: warning: term 'title:sewage' in 'any' of "
+             "rule 'water-drinking' uses the query field scope 'title:': "
+             "lists take plain words and phrases; operators and field scopes "
+             "belong in query = '...'",
+             "rules/test.toml:5:53: warning: term 'avløp OR vann' in 'any' of "
+             "rule 'water-drinking' uses the query operator 'OR': lists take "
+             "plain words and phrases; operators and field scopes belong in "
+             "query = '...'",
+             "rules/test.toml:6:19: warning: term '(fishing AND farming)' in "
+             "'none' of rule 'water-drinking' uses the query operator 'AND': "
+             "lists take plain words and phrases; operators and field scopes "
+             "belong in query = '...'",
+             "rules/test.toml:6:48: warning: term 'aquaculture \"eea:true\"' "
+             "in 'none' of rule 'water-drinking' uses the query field scope "
+             "'eea:': lists take plain words and phrases; operators and field "
+             "scopes belong in query = '...'"}));
+}
+
+TEST(RuleFile, TypographicQuotesGetAHintOnTheSyntaxError) {
+  LoadResult result =
+      CompileOne(std::string(kHeader) + "any = [“water”]\n", "rules/a.toml");
+  EXPECT_EQ(Messages(result),
+            Lines{"rules/a.toml:5:8: syntax error while parsing value: could "
+                  "not determine value type (typographic quotes “ ” ‘ ’ are "
+                  "not TOML quotes: use straight \" or ')"});
+}
+
+TEST(RuleFile, EmptyListIsReportedAtItsKey) {
+  LoadResult result =
+      CompileOne(std::string(kHeader) + "description = \"x\"\nany = []\n");
+  EXPECT_EQ(Messages(result),
+            Lines{"rules/test.toml:6:1: rule 'water-drinking' has no terms: "
+                  "'any' is empty"});
 }
 
 TEST(Diagnostic, WholeFileProblemHasNoPosition) {
