@@ -679,6 +679,15 @@ Result<std::shared_ptr<const mail::TemplateSet>> LoadMailTemplates(
       !std::filesystem::exists(mail.templates_dir, ec)) {
     return std::shared_ptr<const mail::TemplateSet>();
   }
+  // Set, but not there: most likely an install that copied the config and
+  // not the templates. Say so once, instead of once per language.
+  if (!std::filesystem::is_directory(mail.templates_dir, ec)) {
+    return Status::InvalidArgument(
+        "[mail] templates_dir",
+        "no directory " + mail.templates_dir.string() +
+            " (copy config/templates/ from the lexwatch sources there, or "
+            "remove templates_dir to use the built-in templates)");
+  }
   return mail::TemplateSet::Load(mail.templates_dir);
 }
 

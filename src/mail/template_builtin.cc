@@ -39,7 +39,7 @@ const TemplateFiles& BuiltInTemplateFiles() {
 </table>
 {{#link}}
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:14px 0;">
-<tr><td style="background-color:#2a2859;border-radius:4px;padding:9px 16px;"><a href="{{link}}" style="font-family:Arial,Helvetica,sans-serif;font-size:14px;font-weight:bold;color:#ffffff;text-decoration:none;">Open the act</a></td></tr>
+<tr><td style="background-color:#2a2859;border-radius:4px;padding:9px 16px;"><a href="{{link}}" style="font-family:Arial,Helvetica,sans-serif;font-size:14px;font-weight:bold;color:#ffffff;text-decoration:none;">{{#act}}Open the act{{/act}}{{^act}}Read the article{{/act}}</a></td></tr>
 </table>
 {{/link}}
 {{#summary}}
@@ -108,7 +108,7 @@ Questions, or want to change what you are alerted about? Contact {{#contact}}{{c
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;width:100%;background-color:#ffffff;border:1px solid #dddddd;">
 <tr>
 <td style="background-color:#2a2859;padding:14px 20px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.4;color:#ffffff;">
-{{#digest}}{{#weekly}}Weekly digest{{/weekly}}{{^weekly}}Daily digest{{/weekly}} for {{agency}}: {{count}} {{#one}}new EU/EEA act{{/one}}{{^one}}new EU/EEA acts{{/one}}{{/digest}}{{^digest}}New EU/EEA act that concerns {{agency}}{{/digest}}
+{{#digest}}{{#weekly}}Weekly digest{{/weekly}}{{^weekly}}Daily digest{{/weekly}} for {{agency}}: {{count}} {{#acts_only}}{{#one}}new EU/EEA act{{/one}}{{^one}}new EU/EEA acts{{/one}}{{/acts_only}}{{^acts_only}}{{#one}}new EU/EEA item{{/one}}{{^one}}new EU/EEA items{{/one}}{{/acts_only}}{{/digest}}{{^digest}}{{#act}}New EU/EEA act{{/act}}{{^act}}EU/EEA news{{/act}} that concerns {{agency}}{{/digest}}
 </td>
 </tr>
 )lw"},
@@ -127,7 +127,7 @@ Questions, or want to change what you are alerted about? Contact {{#contact}}{{c
             R"lw([lexwatch] {{#subject_topics}}{{subject_topics}}: {{/subject_topics}}{{subject_title}}
 )lw"},
            {"alert.txt.mustache",
-            R"lw(New EU/EEA act that concerns {{agency}}
+            R"lw({{#act}}New EU/EEA act{{/act}}{{^act}}EU/EEA news{{/act}} that concerns {{agency}}
 
 {{> facts.txt}}
 
@@ -157,10 +157,10 @@ Why you are receiving this alert:
 {{> bottom.html}}
 )lw"},
            {"digest.subject.mustache",
-            R"lw([lexwatch] {{#weekly}}Weekly digest{{/weekly}}{{^weekly}}Daily digest{{/weekly}}: {{count}} {{#one}}new act{{/one}}{{^one}}new acts{{/one}} for {{agency}}
+            R"lw([lexwatch] {{#weekly}}Weekly digest{{/weekly}}{{^weekly}}Daily digest{{/weekly}}: {{count}} {{#acts_only}}{{#one}}new act{{/one}}{{^one}}new acts{{/one}}{{/acts_only}}{{^acts_only}}{{#one}}new item{{/one}}{{^one}}new items{{/one}}{{/acts_only}} for {{agency}}
 )lw"},
            {"digest.txt.mustache",
-            R"lw({{#weekly}}Weekly digest{{/weekly}}{{^weekly}}Daily digest{{/weekly}} for {{agency}}: {{count}} {{#one}}new EU/EEA act{{/one}}{{^one}}new EU/EEA acts{{/one}}
+            R"lw({{#weekly}}Weekly digest{{/weekly}}{{^weekly}}Daily digest{{/weekly}} for {{agency}}: {{count}} {{#acts_only}}{{#one}}new EU/EEA act{{/one}}{{^one}}new EU/EEA acts{{/one}}{{/acts_only}}{{^acts_only}}{{#one}}new EU/EEA item{{/one}}{{^one}}new EU/EEA items{{/one}}{{/acts_only}}
 {{#topics}}
 
 == {{topic}}
@@ -207,7 +207,7 @@ Why you are receiving this:
 </table>
 {{#link}}
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:14px 0;">
-<tr><td style="background-color:#2a2859;border-radius:4px;padding:9px 16px;"><a href="{{link}}" style="font-family:Arial,Helvetica,sans-serif;font-size:14px;font-weight:bold;color:#ffffff;text-decoration:none;">Åpne rettsakten</a></td></tr>
+<tr><td style="background-color:#2a2859;border-radius:4px;padding:9px 16px;"><a href="{{link}}" style="font-family:Arial,Helvetica,sans-serif;font-size:14px;font-weight:bold;color:#ffffff;text-decoration:none;">{{#act}}Åpne rettsakten{{/act}}{{^act}}Les saken{{/act}}</a></td></tr>
 </table>
 {{/link}}
 {{#summary}}
@@ -276,7 +276,7 @@ Spørsmål, eller ønske om å endre hva dere varsles om? Kontakt {{#contact}}{{
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;width:100%;background-color:#ffffff;border:1px solid #dddddd;">
 <tr>
 <td style="background-color:#2a2859;padding:14px 20px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.4;color:#ffffff;">
-{{#digest}}{{#weekly}}Ukeoversikt{{/weekly}}{{^weekly}}Dagsoversikt{{/weekly}} for {{agency}}: {{count}} {{#one}}ny EU/EØS-rettsakt{{/one}}{{^one}}nye EU/EØS-rettsakter{{/one}}{{/digest}}{{^digest}}Ny EU/EØS-rettsakt som berører {{agency}}{{/digest}}
+{{#digest}}{{#weekly}}Ukeoversikt{{/weekly}}{{^weekly}}Dagsoversikt{{/weekly}} for {{agency}}: {{count}} {{#acts_only}}{{#one}}ny EU/EØS-rettsakt{{/one}}{{^one}}nye EU/EØS-rettsakter{{/one}}{{/acts_only}}{{^acts_only}}{{#one}}ny EU/EØS-sak{{/one}}{{^one}}nye EU/EØS-saker{{/one}}{{/acts_only}}{{/digest}}{{^digest}}{{#act}}Ny EU/EØS-rettsakt{{/act}}{{^act}}Nytt fra EU/EØS{{/act}} som berører {{agency}}{{/digest}}
 </td>
 </tr>
 )lw"},
@@ -295,7 +295,7 @@ Spørsmål, eller ønske om å endre hva dere varsles om? Kontakt {{#contact}}{{
             R"lw([lexwatch] {{#subject_topics}}{{subject_topics}}: {{/subject_topics}}{{subject_title}}
 )lw"},
            {"alert.txt.mustache",
-            R"lw(Ny EU/EØS-rettsakt som berører {{agency}}
+            R"lw({{#act}}Ny EU/EØS-rettsakt{{/act}}{{^act}}Nytt fra EU/EØS{{/act}} som berører {{agency}}
 
 {{> facts.txt}}
 
@@ -325,10 +325,10 @@ Hvorfor dere får dette varselet:
 {{> bottom.html}}
 )lw"},
            {"digest.subject.mustache",
-            R"lw([lexwatch] {{#weekly}}Ukeoversikt{{/weekly}}{{^weekly}}Dagsoversikt{{/weekly}}: {{count}} {{#one}}ny rettsakt{{/one}}{{^one}}nye rettsakter{{/one}} for {{agency}}
+            R"lw([lexwatch] {{#weekly}}Ukeoversikt{{/weekly}}{{^weekly}}Dagsoversikt{{/weekly}}: {{count}} {{#acts_only}}{{#one}}ny rettsakt{{/one}}{{^one}}nye rettsakter{{/one}}{{/acts_only}}{{^acts_only}}{{#one}}ny sak{{/one}}{{^one}}nye saker{{/one}}{{/acts_only}} for {{agency}}
 )lw"},
            {"digest.txt.mustache",
-            R"lw({{#weekly}}Ukeoversikt{{/weekly}}{{^weekly}}Dagsoversikt{{/weekly}} for {{agency}}: {{count}} {{#one}}ny EU/EØS-rettsakt{{/one}}{{^one}}nye EU/EØS-rettsakter{{/one}}
+            R"lw({{#weekly}}Ukeoversikt{{/weekly}}{{^weekly}}Dagsoversikt{{/weekly}} for {{agency}}: {{count}} {{#acts_only}}{{#one}}ny EU/EØS-rettsakt{{/one}}{{^one}}nye EU/EØS-rettsakter{{/one}}{{/acts_only}}{{^acts_only}}{{#one}}ny EU/EØS-sak{{/one}}{{^one}}nye EU/EØS-saker{{/one}}{{/acts_only}}
 {{#topics}}
 
 == {{topic}}

@@ -159,6 +159,9 @@ void SetActKeys(const Item& item,
                 std::string_view lang, std::size_t summary_chars,
                 mustache::data* view) {
   view->set("title", DisplayTitle(item, lang));
+  // An act (or proposal, judgment...) of EUR-Lex has a CELEX number; news
+  // from the EEA and other feeds has none and is not called an act.
+  view->set("act", mustache::data(!item.celex.empty()));
   view->set("celex", Text(CleanUtf8(item.celex)));
   view->set(
       "doc_type",
@@ -246,6 +249,10 @@ mustache::data MakeDigestView(const DigestInput& input, std::string_view lang) {
   view.set("weekly", mustache::data(input.cadence == "weekly"));
   view.set("count", std::to_string(input.entries.size()));
   view.set("one", mustache::data(input.entries.size() == 1));
+  view.set("acts_only",
+           mustache::data(std::all_of(
+               input.entries.begin(), input.entries.end(),
+               [](const DigestEntry& e) { return !e.item.celex.empty(); })));
   view.set("topics", topics);
   view.set("subject", "");
   return view;

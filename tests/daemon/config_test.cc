@@ -176,6 +176,26 @@ TEST(NextPollTime, RetryAfterIsHonoured) {
       now + std::chrono::seconds(600));
 }
 
+// The likely install mistake: the config names the templates, nobody
+// copied them. One line says what to do.
+TEST(LoadMailTemplates, ASetDirectoryThatIsMissingSaysWhatToDo) {
+  MailConfig mail;
+  mail.templates_dir = "/nonexistent/lexwatch/templates";
+  mail.templates_dir_set = true;
+  Result<std::shared_ptr<const mail::TemplateSet>> templates =
+      LoadMailTemplates(mail);
+  ASSERT_FALSE(templates.ok());
+  EXPECT_EQ(templates.status().message(),
+            "[mail] templates_dir: no directory "
+            "/nonexistent/lexwatch/templates (copy config/templates/ from the "
+            "lexwatch sources there, or remove templates_dir to use the "
+            "built-in templates)");
+  mail.templates_dir_set = false;  // The default place, absent: built-in.
+  templates = LoadMailTemplates(mail);
+  ASSERT_TRUE(templates.ok());
+  EXPECT_EQ(*templates, nullptr);
+}
+
 TEST(NextPollTime, RetryAfterCountsAtMostSixHours) {
   TimePoint now = FromUnixSeconds(1000000);
   EXPECT_EQ(NextPollTime(now, std::chrono::hours(1), 1, std::chrono::hours(48)),

@@ -255,6 +255,44 @@ TEST(RenderDigest, EnglishDailyDigestOfOneAct) {
   EXPECT_THAT(Text(m, 0), HasSubstr("== water and sewerage\r\n"));
 }
 
+// News from the EEA (no CELEX number) is not announced as a legal act.
+TEST(RenderAlert, NewsWithoutCelexIsNotCalledAnAct) {
+  AlertInput input = Sample();
+  input.item.celex.clear();
+  input.item.doc_type.clear();
+  input.item.source = "eea-news";
+  RenderedMessage nb = RenderAlert(input);
+  EXPECT_THAT(Text(nb, 0), HasSubstr("Nytt fra EU/EØS som berører Plan- og "
+                                     "bygningsetaten\r\n"));
+  EXPECT_THAT(Text(nb, 0), Not(HasSubstr("rettsakt")));
+  EXPECT_THAT(Text(nb, 1), HasSubstr(">Les saken</a>"));
+  EXPECT_THAT(Text(nb, 1), Not(HasSubstr("rettsakt")));
+  input.language = "en";
+  RenderedMessage en = RenderAlert(input);
+  EXPECT_THAT(Text(en, 0), HasSubstr("EU/EEA news that concerns Plan- og "
+                                     "bygningsetaten\r\n"));
+  EXPECT_THAT(Text(en, 1), HasSubstr(">Read the article</a>"));
+}
+
+TEST(RenderDigest, CountsItemsNotActsWhenNewsIsAmongThem) {
+  DigestInput d = SampleDigest();
+  d.entries[1].item.celex.clear();
+  d.entries[1].item.doc_type.clear();
+  RenderedMessage m = RenderDigest(d);
+  EXPECT_EQ(m.subject,
+            "[lexwatch] Ukeoversikt: 3 nye saker for Vann- og avløpsetaten");
+  EXPECT_THAT(Text(m, 0), HasSubstr("Ukeoversikt for Vann- og avløpsetaten: 3 "
+                                    "nye EU/EØS-saker\r\n"));
+  EXPECT_THAT(Text(m, 1), HasSubstr("3 nye EU/EØS-saker"));
+  EXPECT_THAT(Text(m, 1), HasSubstr(">Les saken</a>"));
+  EXPECT_THAT(Text(m, 1), HasSubstr(">Åpne rettsakten</a>"));
+  d.language = "en";
+  d.entries.resize(2);
+  d.entries.erase(d.entries.begin());
+  EXPECT_EQ(RenderDigest(d).subject,
+            "[lexwatch] Weekly digest: 1 new item for Vann- og avløpsetaten");
+}
+
 TEST(RenderDigest, HasAlertHeadersAndListId) {
   RenderedMessage m = RenderDigest(SampleDigest());
   auto [headers, body] = SplitMessage(m.bytes);
