@@ -80,8 +80,10 @@ nlohmann::ordered_json ItemJson(
   for (const rules::MatchReason& r : reasons) {
     matches.push_back({{"rule", r.rule_id},
                        {"topic", r.topic},
+                       {"priority", r.priority},
                        {"agencies", r.agencies},
-                       {"terms", r.terms}});
+                       {"terms", r.terms},
+                       {"fields", r.fields}});
   }
   return {{"id", item.Key()},
           {"celex", item.celex.empty() ? nlohmann::ordered_json(nullptr)
@@ -189,7 +191,8 @@ void PrintItemText(const Item& item,
   }
 }
 
-std::optional<long long> StateTime(
+// A number the daemon recorded as text: a count, or a time in Unix seconds.
+std::optional<long long> StateInt(
     const std::map<std::string, std::string>& states, const std::string& key) {
   auto it = states.find(key);
   if (it == states.end() || it->second.empty()) return std::nullopt;
@@ -201,16 +204,36 @@ void PrintRulesState(const std::map<std::string, std::string>& states,
   auto count = states.find("rules.count");
   if (count == states.end()) return;
   out << "Rules: " << count->second << " loaded at "
-      << FormatTime(StateTime(states, "rules.loaded_at")) << '\n';
+      << FormatTime(StateInt(states, "rules.loaded_at")) << '\n';
   auto error = states.find("rules.error");
   if (error != states.end() && !error->second.empty()) {
     out << "  last reload REFUSED at "
-        << FormatTime(StateTime(states, "rules.error_at")) << ": "
+        << FormatTime(StateInt(states, "rules.error_at")) << ": "
         << error->second << "\n  (the rules loaded before stay in force)\n";
   }
 }
 
 }  // namespace
+
+int NoDatabase(std::string_view command, const std::filesystem::path& db,
+               std::ostream& err) {
+  err << "lexwatch " << command << ": no database at " << db.string()
+      << " (has lexwatch run yet? check state_dir in the config)\n";
+  return kExitRuntime;
+}
+
+std::unique_ptr<store::Store> OpenDatabaseReadOnly(
+    std::string_view command, const std::filesystem::path& db,
+    std::ostream& err) {
+  Result<std::unique_ptr<store::Store>> store = store::Store::OpenReadOnly(db);
+  if (store.ok()) return std::move(*store);
+  if (store.status().IsNotFound()) {
+    NoDatabase(command, db, err);
+  } else {
+    err << "lexwatch " << command << ": " << store.status().message() << '\n';
+  }
+  return nullptr;
+}
 
 int Check(const std::string& config_path, std::ostream& out,
           std::ostream& err) {
@@ -385,13 +408,10 @@ int Backtest(const std::string& config_path, const std::string& candidate_dir,
       rules::LoadRuleDirectory(candidate_dir, config.AgencyIds());
   PrintDiagnostics(candidate.diagnostics, err);
   if (!candidate.ok()) return kExitInvalid;
-  Result<std::unique_ptr<store::Store>> store =
-      store::Store::Open(config.DatabasePath());
-  if (!store.ok()) {
-    err << store.status().message() << '\n';
-    return kExitRuntime;
-  }
-  Result<std::vector<store::ArchivedItem>> items = (*store)->ListItems(from);
+  std::unique_ptr<store::Store> store =
+      OpenDatabaseReadOnly("backtest", config.DatabasePath(), err);
+  if (!store) return kExitRuntime;
+  Result<std::vector<store::ArchivedItem>> items = store->ListItems(from);
   if (!items.ok()) {
     err << items.status().message() << '\n';
     return kExitRuntime;
@@ -440,6 +460,10 @@ std::string FormatAge(long long seconds) {
   return buf;
 }
 
+nlohmann::ordered_json OptionalJson(const std::optional<long long>& n) {
+  return n ? nlohmann::ordered_json(*n) : nullptr;
+}
+
 nlohmann::ordered_json TimeJson(const std::optional<long long>& t) {
   return t ? nlohmann::ordered_json(FormatTime(t)) : nullptr;
 }
@@ -482,16 +506,14 @@ void PrintStatusJson(const daemon::Config& config,
     return it->second;
   };
   nlohmann::ordered_json rules = {
-      {"count", value("rules.count")},
-      {"loaded_at", TimeJson(StateTime(states, "rules.loaded_at"))},
+      {"count", OptionalJson(StateInt(states, "rules.count"))},
+      {"loaded_at", TimeJson(StateInt(states, "rules.loaded_at"))},
       {"last_reload_error", value("rules.error")}};
   out << nlohmann::ordered_json{{"sources", list},
                                 {"rules", rules},
                                 {"outbox", outbox},
                                 {"outbox_oldest_waiting_age_seconds",
-                                 oldest_age
-                                     ? nlohmann::ordered_json(*oldest_age)
-                                     : nullptr}}
+                                 OptionalJson(oldest_age)}}
              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
       << '\n';
 }
@@ -523,32 +545,29 @@ int Status(const std::string& config_path, std::ostream& out, std::ostream& err,
   PrintDiagnostics(loaded.diagnostics, err);
   if (!loaded.config) return kExitInvalid;
   const daemon::Config& config = *loaded.config;
-  Result<std::unique_ptr<store::Store>> store =
-      store::Store::Open(config.DatabasePath());
-  if (!store.ok()) {
-    err << store.status().message() << '\n';
-    return kExitRuntime;
-  }
-  Result<std::vector<store::SourceState>> sources = (*store)->ListSources();
-  Result<std::map<std::string, long long>> counts = (*store)->OutboxCounts();
+  std::unique_ptr<store::Store> store =
+      OpenDatabaseReadOnly("status", config.DatabasePath(), err);
+  if (!store) return kExitRuntime;
+  Result<std::vector<store::SourceState>> sources = store->ListSources();
+  Result<std::map<std::string, long long>> counts = store->OutboxCounts();
   if (!sources.ok() || !counts.ok()) {
     err << (sources.ok() ? counts.status() : sources.status()).message()
         << '\n';
     return kExitRuntime;
   }
-  Result<std::map<std::string, std::string>> states = (*store)->GetStates();
+  Result<std::map<std::string, std::string>> states = store->GetStates();
   if (!states.ok()) {
     err << states.status().message() << '\n';
     return kExitRuntime;
   }
-  Result<std::optional<long long>> oldest = (*store)->OldestWaitingCreated();
+  Result<std::optional<long long>> oldest = store->OldestWaitingCreated();
   if (!oldest.ok()) {
     err << oldest.status().message() << '\n';
     return kExitRuntime;
   }
   std::optional<long long> oldest_age;
   if (*oldest) oldest_age = std::max(0LL, UnixNow() - **oldest);
-  Result<std::map<std::string, long long>> held = (*store)->FloodHeldCounts();
+  Result<std::map<std::string, long long>> held = store->FloodHeldCounts();
   if (!held.ok()) {
     err << held.status().message() << '\n';
     return kExitRuntime;
@@ -591,7 +610,7 @@ int Status(const std::string& config_path, std::ostream& out, std::ostream& err,
               ? FormatAge(*oldest_age) + " (queued " + FormatTime(*oldest) + ")"
               : std::string("none"))
       << '\n';
-  if (lexwatch::Status s = PrintDigests(config, **store, out); !s.ok()) {
+  if (lexwatch::Status s = PrintDigests(config, *store, out); !s.ok()) {
     err << s.message() << '\n';
     return kExitRuntime;
   }

@@ -1,9 +1,16 @@
 #ifndef LEXWATCH_CLI_COMMANDS_H_
 #define LEXWATCH_CLI_COMMANDS_H_
 
+#include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
+
+namespace lexwatch::store {
+class Store;
+}  // namespace lexwatch::store
 
 namespace lexwatch::cli {
 
@@ -14,6 +21,20 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitRuntime = 3;
 
 inline constexpr char kDefaultConfig[] = "/etc/lexwatch/lexwatch.toml";
+
+// What a command that needs the database says when there is none at `db`:
+// "lexwatch status: no database at /var/lib/lexwatch/lexwatch.db (has
+// lexwatch run yet? check state_dir in the config)". Returns kExitRuntime.
+int NoDatabase(std::string_view command, const std::filesystem::path& db,
+               std::ostream& err);
+
+// Opens the existing database at `db` for reading only (see
+// store::Store::OpenReadOnly), for `command` ("status", "outbox list"). When
+// there is none or it cannot be read, prints why on `err` as one line and
+// returns nullptr (exit with kExitRuntime).
+std::unique_ptr<store::Store> OpenDatabaseReadOnly(
+    std::string_view command, const std::filesystem::path& db,
+    std::ostream& err);
 
 // `lexwatch check`: every problem as "path:line:col: message" on `err`.
 int Check(const std::string& config_path, std::ostream& out, std::ostream& err);
@@ -30,7 +51,8 @@ int Backtest(const std::string& config_path, const std::string& candidate_dir,
              const std::string& since, bool json, std::ostream& out,
              std::ostream& err);
 
-// `lexwatch status`: sources, rules and outbox from the database.
+// `lexwatch status`: sources, rules and outbox from the database, which it
+// only reads (kExitRuntime when there is none).
 // With `json`, one JSON object: sources, rules, outbox counts.
 int Status(const std::string& config_path, std::ostream& out, std::ostream& err,
            bool json = false);

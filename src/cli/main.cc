@@ -1,6 +1,7 @@
 // lexwatch: watches EU/EEA legislation and mails the agencies it affects.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <limits>
 
 #include "cli/commands.h"
 #include "cli/outbox_command.h"
@@ -8,6 +9,29 @@
 #include "core/version.h"
 #include "daemon/logging.h"
 #include "fetch/curl_http_client.h"
+
+namespace {
+
+// When `app` was to be given a command and its first leftover argument is
+// not one, says so on `err` as "lexwatch: unknown command 'stauts'
+// (commands: run, check, ...)" and returns true.
+bool UnknownCommand(const CLI::App& app, std::ostream& err) {
+  if (!app.parsed() || !app.get_subcommands().empty()) return false;
+  const std::vector<std::string> extra = app.remaining();
+  if (extra.empty() || extra.front().starts_with('-')) return false;
+  // Commands nest one level deep (outbox list).
+  err << (app.get_parent() ? "lexwatch " + app.get_name() : "lexwatch")
+      << ": unknown command '" << extra.front() << "' (commands: ";
+  const char* sep = "";
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    err << sep << sub->get_name();
+    sep = ", ";
+  }
+  err << ")\n";
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace lexwatch::cli;
@@ -89,7 +113,9 @@ int main(int argc, char** argv) {
   outbox_list->add_option("--state", outbox_args.state,
                           "queued, sending, deferred, held, sent, failed, "
                           "expired or cancelled");
+  // SQLite reads a negative LIMIT as none, and 0 would list nothing.
   outbox_list->add_option("--limit", outbox_args.limit, "At most this many")
+      ->check(CLI::Range(1, std::numeric_limits<int>::max()))
       ->capture_default_str();
   outbox_list->add_flag("--json", outbox_args.json, "One JSON object a line");
   CLI::App* outbox_show =
@@ -117,6 +143,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A mistyped command would otherwise read "A subcommand is required".
+    if (UnknownCommand(app, std::cerr) || UnknownCommand(*outbox, std::cerr)) {
+      return kExitUsage;
+    }
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }

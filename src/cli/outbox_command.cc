@@ -211,23 +211,26 @@ int Outbox(const OutboxArgs& args, std::ostream& out, std::ostream& err) {
     err << d.ToString() << '\n';
   }
   if (!loaded.config) return kExitInvalid;
-  std::filesystem::path db = loaded.config->DatabasePath();
+  const std::filesystem::path db = loaded.config->DatabasePath();
+  const std::string command = "outbox " + args.action;
   // Opening would create an empty database; an operator wants to know.
-  if (!std::filesystem::exists(db)) {
-    err << db.string() << ": no database yet (lexwatch has not run)\n";
-    return kExitRuntime;
-  }
+  if (!std::filesystem::exists(db)) return NoDatabase(command, db, err);
   if ((args.action == "show" || args.action == "cancel") && !args.id) {
     err << "outbox " << args.action << ": give the message ID\n";
     return kExitUsage;
+  }
+  if (args.action == "list" || args.action == "show") {
+    std::unique_ptr<store::Store> store =
+        OpenDatabaseReadOnly(command, db, err);
+    if (!store) return kExitRuntime;
+    return args.action == "list" ? List(*store, args, out, err)
+                                 : Show(*store, args, out, err);
   }
   Result<std::unique_ptr<store::Store>> store = store::Store::Open(db);
   if (!store.ok()) {
     err << store.status().message() << '\n';
     return kExitRuntime;
   }
-  if (args.action == "list") return List(**store, args, out, err);
-  if (args.action == "show") return Show(**store, args, out, err);
   if (args.action == "retry") return Retry(**store, args, out, err);
   if (args.action == "cancel") return Cancel(**store, args, out, err);
   err << "outbox: unknown action '" << args.action << "'\n";

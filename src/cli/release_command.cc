@@ -1,5 +1,6 @@
 #include "cli/release_command.h"
 
+#include <filesystem>
 #include <ostream>
 
 #include "cli/commands.h"
@@ -102,6 +103,10 @@ int Release(const std::string& config_path, const std::string& source,
   if (!templates.ok()) {
     err << templates.status().message() << '\n';
     return kExitInvalid;
+  }
+  // Without a database nothing can be held; opening would create one.
+  if (!std::filesystem::exists(config.DatabasePath())) {
+    return NoDatabase("release", config.DatabasePath(), err);
   }
   Result<std::unique_ptr<store::Store>> store =
       store::Store::Open(config.DatabasePath());

@@ -59,6 +59,28 @@ Status Configure(sqlite3* db, const std::string& name) {
   return internal::Migrate(db, name, internal::Migrations());
 }
 
+// A read-only connection cannot migrate, so it reads only the schema this
+// build writes.
+Status CheckSchemaVersion(sqlite3* db, const std::string& name) {
+  Statement stmt(db, name, "PRAGMA user_version");
+  Result<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  const long long version = *row ? stmt.Int(0) : 0;
+  const long long latest =
+      static_cast<long long>(internal::Migrations().size());
+  if (version == latest) return Status::Ok();
+  if (version == 0) {
+    return Status::IoError(name, "not a lexwatch database (no schema)");
+  }
+  return Status::IoError(
+      name, "database schema version " + std::to_string(version) +
+                (version < latest ? " is older than this lexwatch reads (" +
+                                        std::to_string(latest) +
+                                        "); start the daemon once to upgrade it"
+                                  : " is newer than this lexwatch supports (" +
+                                        std::to_string(latest) + ")"));
+}
+
 // Non-empty new text refreshes the archive; fields a feed may omit are filled
 // in when a later sighting has them. first_source and first_seen stay.
 constexpr char kUpsertItem[] = R"sql(
@@ -192,6 +214,27 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   std::unique_ptr<Store> store(new Store(db, name));
   if (rc != SQLITE_OK) return DbError(db, name);
   if (Status s = Configure(db, name); !s.ok()) return s;
+  return store;
+}
+
+Result<std::unique_ptr<Store>> Store::OpenReadOnly(
+    const std::filesystem::path& path) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::NotFound(name, "no database");
+  }
+  sqlite3* db = nullptr;
+  // No SQLITE_OPEN_CREATE: a file removed since the check is an error, not
+  // a new empty database.
+  int rc = sqlite3_open_v2(name.c_str(), &db,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Store> store(new Store(db, name));
+  if (rc != SQLITE_OK) return DbError(db, name);
+  if (sqlite3_busy_timeout(db, kBusyTimeoutMs) != SQLITE_OK) {
+    return DbError(db, name);
+  }
+  if (Status s = CheckSchemaVersion(db, name); !s.ok()) return s;
   return store;
 }
 

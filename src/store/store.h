@@ -196,6 +196,14 @@ class Store {
   // Opens or creates the database (WAL, synchronous=FULL, foreign_keys=ON,
   // busy timeout), creating the parent directory and applying migrations.
   static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
+  // Opens an existing database for reading only, for the commands that
+  // inspect it: creates, migrates and writes nothing (SQLite may leave empty
+  // -wal and -shm files beside it, owned as it is). NotFound when there is
+  // no file at `path`; IoError when its schema is not the one this build
+  // reads (older: the daemon upgrades it when it starts; newer: a newer
+  // lexwatch wrote it).
+  static Result<std::unique_ptr<Store>> OpenReadOnly(
+      const std::filesystem::path& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

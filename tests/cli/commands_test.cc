@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -8,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/outbox_command.h"
+#include "cli/release_command.h"
 #include "store/store.h"
 
 namespace lexwatch::cli {
@@ -51,6 +54,13 @@ any = ["drinking water", "drikkevann"]
     std::ofstream(dir_ / name, std::ios::binary) << text;
   }
   std::string Config() const { return (dir_ / "lexwatch.toml").string(); }
+  std::filesystem::path Db() const { return dir_ / "state" / "lexwatch.db"; }
+  // The database as the daemon leaves it when it starts: created, no poll.
+  void CreateDatabase() { ASSERT_TRUE(store::Store::Open(Db()).ok()); }
+  std::string NoDatabaseMessage(const std::string& command) const {
+    return "lexwatch " + command + ": no database at " + Db().string() +
+           " (has lexwatch run yet? check state_dir in the config)\n";
+  }
 
   std::filesystem::path dir_;
 };
@@ -172,9 +182,38 @@ TEST_F(CommandsTest, MatchJsonFollowsTheContract) {
   EXPECT_EQ(a["matches"][0]["topic"], "water");
   EXPECT_EQ(a["matches"][0]["agencies"], nlohmann::json({"vav"}));
   EXPECT_EQ(a["matches"][0]["terms"], nlohmann::json({"drinking water"}));
+  EXPECT_EQ(a["matches"][0]["fields"], nlohmann::json({"title"}));
+  EXPECT_EQ(a["matches"][0]["priority"], "normal");
+  // The keys, in this order, are the documented contract.
+  EXPECT_NE(first.find(R"("matches":[{"rule":"water-drinking",)"
+                       R"("topic":"water","priority":"normal",)"
+                       R"("agencies":["vav"],"terms":["drinking water"],)"
+                       R"("fields":["title"]}]})"),
+            std::string::npos)
+      << first;
   nlohmann::json b = nlohmann::json::parse(second);
   EXPECT_TRUE(b["celex"].is_null());
   EXPECT_TRUE(b["matches"].empty());
+}
+
+TEST_F(CommandsTest, MatchJsonGivesAnUrgentRuleAndWhereEachTermWasFound) {
+  Write("rules/water.toml", R"([[rule]]
+id = "water-drinking"
+topic = "water"
+agencies = ["vav"]
+priority = "urgent"
+all = ["drinking water", "2020/2184"]
+)");
+  std::istringstream in(kFeed);
+  std::ostringstream out, err;
+  EXPECT_EQ(Match(Config(), {"-"}, true, in, out, err), kExitOk) << err.str();
+  nlohmann::json a =
+      nlohmann::json::parse(out.str().substr(0, out.str().find('\n')));
+  ASSERT_EQ(a["matches"].size(), 1u) << out.str();
+  EXPECT_EQ(a["matches"][0]["priority"], "urgent");
+  EXPECT_EQ(a["matches"][0]["terms"],
+            nlohmann::json({"drinking water", "2020/2184"}));
+  EXPECT_EQ(a["matches"][0]["fields"], nlohmann::json({"title", "title"}));
 }
 
 TEST_F(CommandsTest, MatchTextExplainsWhy) {
@@ -246,6 +285,7 @@ TEST_F(CommandsTest, MatchReportsABrokenFeedByName) {
 }
 
 TEST_F(CommandsTest, StatusBeforeAnyPollSaysSo) {
+  CreateDatabase();
   std::ostringstream out, err;
   EXPECT_EQ(Status(Config(), out, err), kExitOk) << err.str();
   EXPECT_NE(out.str().find("  oj-l: not polled yet\n"), std::string::npos)
@@ -326,6 +366,7 @@ TEST_F(CommandsTest, BacktestRejectsABadWindow) {
 }
 
 TEST_F(CommandsTest, StatusJsonListsSourcesRulesAndOutbox) {
+  CreateDatabase();
   std::ostringstream out, err;
   EXPECT_EQ(Status(Config(), out, err, true), kExitOk) << err.str();
   nlohmann::json j = nlohmann::json::parse(out.str());
@@ -337,6 +378,23 @@ TEST_F(CommandsTest, StatusJsonListsSourcesRulesAndOutbox) {
   EXPECT_EQ(j["outbox"]["held"], 0);
   EXPECT_TRUE(j["rules"]["count"].is_null());
   EXPECT_TRUE(j["outbox_oldest_waiting_age_seconds"].is_null());
+}
+
+TEST_F(CommandsTest, StatusJsonGivesTheRuleCountAsANumber) {
+  {
+    auto store = store::Store::Open(Db());
+    ASSERT_TRUE(store.ok());
+    auto now = std::chrono::system_clock::now();
+    ASSERT_TRUE((*store)->PutState("rules.count", "31", now).ok());
+    ASSERT_TRUE((*store)->PutState("rules.loaded_at", "1782806400", now).ok());
+  }
+  std::ostringstream out, err;
+  EXPECT_EQ(Status(Config(), out, err, true), kExitOk) << err.str();
+  EXPECT_EQ(nlohmann::json::parse(out.str())["rules"].dump(),
+            R"({"count":31,"last_reload_error":null,)"
+            R"("loaded_at":"2026-06-30 08:00:00Z"})");
+  EXPECT_NE(out.str().find(R"("rules":{"count":31,)"), std::string::npos)
+      << out.str();
 }
 
 // One alert queued `age` ago for vav@example.org.
@@ -376,11 +434,101 @@ TEST_F(CommandsTest, StatusShowsHowLongTheOldestMailHasWaited) {
 }
 
 TEST_F(CommandsTest, StatusSaysNoneWaitsWhenTheOutboxIsEmpty) {
+  CreateDatabase();
   std::ostringstream out, err;
   EXPECT_EQ(Status(Config(), out, err), kExitOk) << err.str();
   EXPECT_NE(out.str().find("expired=0 cancelled=0\n  oldest waiting: none\n"),
             std::string::npos)
       << out.str();
+}
+
+TEST_F(CommandsTest, StatusWithoutADatabaseSaysSoAndCreatesNothing) {
+  std::ostringstream out, err;
+  EXPECT_EQ(Status(Config(), out, err), kExitRuntime);
+  EXPECT_EQ(err.str(), NoDatabaseMessage("status"));
+  EXPECT_EQ(out.str(), "");
+  EXPECT_EQ(Status(Config(), out, err, true), kExitRuntime);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "state"));
+}
+
+TEST_F(CommandsTest, BacktestWithoutADatabaseSaysSoAndCreatesNothing) {
+  std::ostringstream out, err;
+  EXPECT_EQ(
+      Backtest(Config(), (dir_ / "rules").string(), "90d", false, out, err),
+      kExitRuntime);
+  EXPECT_EQ(err.str(), NoDatabaseMessage("backtest"));
+  EXPECT_EQ(out.str(), "");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "state"));
+}
+
+TEST_F(CommandsTest, OutboxWithoutADatabaseSaysSoAndCreatesNothing) {
+  for (const char* action : {"list", "show", "retry", "cancel"}) {
+    OutboxArgs args;
+    args.config_path = Config();
+    args.action = action;
+    args.id = 1;
+    std::ostringstream out, err;
+    EXPECT_EQ(Outbox(args, out, err), kExitRuntime) << action;
+    EXPECT_EQ(err.str(), NoDatabaseMessage(std::string("outbox ") + action));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "state"));
+}
+
+TEST_F(CommandsTest, ReleaseWithoutADatabaseSaysSoAndCreatesNothing) {
+  std::ostringstream out, err;
+  EXPECT_EQ(Release(Config(), "oj-l", out, err), kExitRuntime);
+  EXPECT_EQ(err.str(), NoDatabaseMessage("release"));
+  EXPECT_EQ(out.str(), "");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "state"));
+}
+
+// Sets PRAGMA user_version of the database at `db`.
+void SetSchemaVersion(const std::filesystem::path& db, int version) {
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
+  std::string sql = "PRAGMA user_version = " + std::to_string(version);
+  EXPECT_EQ(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(handle);
+}
+
+// PRAGMA user_version of the database at `db`, read without the Store.
+long long SchemaVersion(const std::filesystem::path& db) {
+  sqlite3* handle = nullptr;
+  sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &stmt, nullptr);
+  long long version =
+      sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(handle);
+  return version;
+}
+
+TEST_F(CommandsTest, StatusRefusesAnOlderSchemaWithoutUpgradingIt) {
+  CreateDatabase();
+  ASSERT_TRUE(store::Store::Open(dir_ / "state" / "latest.db").ok());
+  SetSchemaVersion(Db(), 3);
+  std::ostringstream out, err;
+  EXPECT_EQ(Status(Config(), out, err), kExitRuntime);
+  const long long latest = SchemaVersion(dir_ / "state" / "latest.db");
+  EXPECT_EQ(err.str(), "lexwatch status: " + Db().string() +
+                           ": database schema version 3 is older than this "
+                           "lexwatch reads (" +
+                           std::to_string(latest) +
+                           "); start the daemon once to upgrade it\n");
+  EXPECT_EQ(SchemaVersion(Db()), 3);
+}
+
+TEST_F(CommandsTest, StatusRefusesAFileThatIsNotALexwatchDatabase) {
+  std::filesystem::create_directories(dir_ / "state");
+  Write("state/lexwatch.db", "");
+  std::ostringstream out, err;
+  EXPECT_EQ(Status(Config(), out, err), kExitRuntime);
+  EXPECT_EQ(err.str(), "lexwatch status: " + Db().string() +
+                           ": not a lexwatch database (no schema)\n");
+  EXPECT_EQ(std::filesystem::file_size(Db()), 0u);
 }
 
 }  // namespace

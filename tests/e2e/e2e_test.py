@@ -858,8 +858,9 @@ class E2E(HostileFeedCases, unittest.TestCase):
             self.assertEqual(set(obj),
                              {"id", "celex", "title", "link", "matches"}, obj)
             for m in obj["matches"]:
-                self.assertEqual(set(m), {"rule", "topic", "agencies",
-                                          "terms"}, m)
+                self.assertEqual(list(m), ["rule", "topic", "priority",
+                                           "agencies", "terms", "fields"], m)
+                self.assertEqual(len(m["fields"]), len(m["terms"]), m)
             objects.append(obj)
         return objects
 
@@ -874,7 +875,8 @@ class E2E(HostileFeedCases, unittest.TestCase):
         self.assertEqual(
             by_celex["32024R0573"]["matches"],
             [{"rule": "sustainability-ghg", "topic": "sustainability",
-              "agencies": ["kli"], "terms": ["greenhouse gas*"]}])
+              "priority": "normal", "agencies": ["kli"],
+              "terms": ["greenhouse gas*"], "fields": ["title"]}])
         self.assertEqual(by_celex["32024R2754"]["matches"], [])
         self.assertIn("32023R1115", by_celex)  # CELEX from the title
         self.assertIn("32023R1542R(02)", by_celex)  # corrigendum
@@ -924,14 +926,23 @@ class E2E(HostileFeedCases, unittest.TestCase):
         self.assertRegex(p.stdout, r"lexwatch.*\d+\.\d+\.\d+")
 
     def test_UnknownCommandIsUsageError(self):
-        p = self.lexwatch("frobnicate")
-        self.assertEqual(p.returncode, 2)
-        self.assertTrue(p.stderr.strip(), "no message on stderr")
+        p = self.lexwatch("stauts", "--config", "x.toml")
+        self.assertEqual(
+            (p.returncode, p.stdout, p.stderr),
+            (2, "", "lexwatch: unknown command 'stauts' (commands: run, "
+                    "check, match, backtest, status, release, outbox)\n"))
+        p = self.lexwatch("outbox", "--config", "x.toml", "lsit")
+        self.assertEqual(
+            (p.returncode, p.stdout, p.stderr),
+            (2, "", "lexwatch outbox: unknown command 'lsit' (commands: "
+                    "list, show, retry, cancel)\n"))
 
     def test_UnknownOptionIsUsageError(self):
         p = self.lexwatch("run", "--frobnicate")
-        self.assertEqual(p.returncode, 2)
-        self.assertTrue(p.stderr.strip(), "no message on stderr")
+        self.assertEqual(
+            (p.returncode, p.stdout, p.stderr),
+            (2, "", "The following argument was not expected: --frobnicate\n"
+                    "Run with --help for more information.\n"))
 
     def test_HelpWorksOnEveryCommand(self):
         for command in ([], ["run"], ["check"], ["match"], ["status"]):
@@ -944,6 +955,22 @@ class E2E(HostileFeedCases, unittest.TestCase):
         p = self.lexwatch("run", "--once", "--config", missing)
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn(missing, p.stderr)
+
+    def test_ReadOnlyCommandsWithoutADatabaseCreateNothing(self):
+        # A wrong --config (or one before the first run) must not look like
+        # an empty archive: say so, exit 3, and leave no state behind.
+        self.match_config()
+        db = self.db_path()
+        hint = (f": no database at {db} (has lexwatch run yet? check "
+                "state_dir in the config)\n")
+        for name, args in (("status", []), ("status", ["--json"]),
+                           ("backtest", ["--rules", self.rules_dir]),
+                           ("outbox list", []), ("outbox show", ["1"])):
+            p = self.lexwatch(*name.split(), *args, "--config", self.config)
+            self.assertEqual((p.returncode, p.stdout, p.stderr),
+                             (3, "", f"lexwatch {name}{hint}"), name)
+        self.assertFalse(os.path.exists(self.state_dir),
+                         "a read-only command created the state directory")
 
     # ----- crash (delivery reliability; see crash_test.py) ---------------
 
@@ -1015,6 +1042,22 @@ class E2E(HostileFeedCases, unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertEqual(p.stderr, f"outbox message {log[0]['outbox_id']}: "
                                    "it is sent, not cancelled\n")
+
+    def test_OutboxListLimitMustBePositive(self):
+        server = self.smtp(reject_all=1).start()
+        self.standard_setup(server.port)
+        self.run_once()
+        for limit in ("0", "-3"):
+            p = self.lexwatch("outbox", "list", "--limit", limit, "--config",
+                              self.config)
+            self.assertEqual(
+                (p.returncode, p.stdout, p.stderr),
+                (2, "", f"--limit: Value {limit} not in range 1 to "
+                        "2147483647\nRun with --help for more information.\n"))
+        p = self.lexwatch("outbox", "list", "--limit", "2", "--config",
+                          self.config)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(p.stdout.splitlines()), 2, p.stdout)
 
     # ----- metrics, health and the unit's syscall filter -----------------
 
