@@ -235,6 +235,19 @@ std::unique_ptr<store::Store> OpenDatabaseReadOnly(
   return nullptr;
 }
 
+std::unique_ptr<store::Store> OpenExistingDatabase(
+    std::string_view command, const std::filesystem::path& db,
+    std::ostream& err) {
+  if (!std::filesystem::exists(db)) {
+    NoDatabase(command, db, err);
+    return nullptr;
+  }
+  Result<std::unique_ptr<store::Store>> store = store::Store::Open(db);
+  if (store.ok()) return std::move(*store);
+  err << store.status().message() << '\n';
+  return nullptr;
+}
+
 int Check(const std::string& config_path, std::ostream& out,
           std::ostream& err) {
   daemon::Config config;

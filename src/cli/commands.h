@@ -36,6 +36,14 @@ std::unique_ptr<store::Store> OpenDatabaseReadOnly(
     std::string_view command, const std::filesystem::path& db,
     std::ostream& err);
 
+// Opens the existing database at `db` for writing, for `command`
+// ("release", "outbox retry"), without ever creating one: when there is
+// none, says so as NoDatabase does; when it cannot be opened, prints why.
+// Either way returns nullptr (exit with kExitRuntime).
+std::unique_ptr<store::Store> OpenExistingDatabase(
+    std::string_view command, const std::filesystem::path& db,
+    std::ostream& err);
+
 // `lexwatch check`: every problem as "path:line:col: message" on `err`.
 int Check(const std::string& config_path, std::ostream& out, std::ostream& err);
 

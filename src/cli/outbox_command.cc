@@ -226,13 +226,10 @@ int Outbox(const OutboxArgs& args, std::ostream& out, std::ostream& err) {
     return args.action == "list" ? List(*store, args, out, err)
                                  : Show(*store, args, out, err);
   }
-  Result<std::unique_ptr<store::Store>> store = store::Store::Open(db);
-  if (!store.ok()) {
-    err << store.status().message() << '\n';
-    return kExitRuntime;
-  }
-  if (args.action == "retry") return Retry(**store, args, out, err);
-  if (args.action == "cancel") return Cancel(**store, args, out, err);
+  std::unique_ptr<store::Store> store = OpenExistingDatabase(command, db, err);
+  if (!store) return kExitRuntime;
+  if (args.action == "retry") return Retry(*store, args, out, err);
+  if (args.action == "cancel") return Cancel(*store, args, out, err);
   err << "outbox: unknown action '" << args.action << "'\n";
   return kExitUsage;
 }

@@ -1,6 +1,5 @@
 #include "cli/release_command.h"
 
-#include <filesystem>
 #include <ostream>
 
 #include "cli/commands.h"
@@ -104,18 +103,11 @@ int Release(const std::string& config_path, const std::string& source,
     err << templates.status().message() << '\n';
     return kExitInvalid;
   }
-  // Without a database nothing can be held; opening would create one.
-  if (!std::filesystem::exists(config.DatabasePath())) {
-    return NoDatabase("release", config.DatabasePath(), err);
-  }
-  Result<std::unique_ptr<store::Store>> store =
-      store::Store::Open(config.DatabasePath());
-  if (!store.ok()) {
-    err << store.status().message() << '\n';
-    return kExitRuntime;
-  }
-  Result<std::vector<store::ArchivedItem>> held =
-      (*store)->FloodHeldItems(source);
+  // Without a database nothing can be held; opening must not create one.
+  std::unique_ptr<store::Store> store =
+      OpenExistingDatabase("release", config.DatabasePath(), err);
+  if (!store) return kExitRuntime;
+  Result<std::vector<store::ArchivedItem>> held = store->FloodHeldItems(source);
   if (!held.ok()) {
     err << held.status().message() << '\n';
     return kExitRuntime;
@@ -125,7 +117,7 @@ int Release(const std::string& config_path, const std::string& source,
     return kExitOk;
   }
   Released r =
-      ReleaseAll(config, **store, *rules.matcher, *templates, *held, err);
+      ReleaseAll(config, *store, *rules.matcher, *templates, *held, err);
   out << "source '" << source << "': released " << r.items << " of "
       << held->size() << " held items; " << r.matched
       << " match the rules in force, " << r.queued << " messages queued";
